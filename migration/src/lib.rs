@@ -1,0 +1,22 @@
+//! Database migrations of newswire, one file per migration, applied in order.
+
+use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::{self, MigratorTrait};
+
+mod m20261126_000001_create_categories;
+mod m20261126_000002_create_articles;
+mod m20261126_000003_create_likes;
+
+/// Applies newswire's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261126_000001_create_categories::Migration),
+            Box::new(m20261126_000002_create_articles::Migration),
+            Box::new(m20261126_000003_create_likes::Migration),
+        ]
+    }
+}

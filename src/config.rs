@@ -1,0 +1,156 @@
+//! Configuration: one struct, read once from flags and the environment, with documented defaults.
+
+use std::net::SocketAddr;
+
+use chrono_tz::Tz;
+use clap::{Args, ValueEnum};
+
+use crate::domain::locale::Locale;
+
+/// Everything the server can be told, each with a flag and an environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Database: a SQLite file (`sqlite://newswire.db?mode=rwc`) or `postgres://…`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://newswire.db?mode=rwc"
+    )]
+    pub database_url: String,
+
+    /// Address to listen on (`0.0.0.0:8000` in containers).
+    #[arg(long, env = "NEWSWIRE_BIND", default_value = "127.0.0.1:8000")]
+    pub bind: SocketAddr,
+
+    /// Languages served when a request names none, first preferred (comma-separated codes).
+    #[arg(long, env = "NEWSWIRE_DEFAULT_LOCALES", default_value = "ko,en", value_parser = parse_locales)]
+    pub default_locales: LocaleList,
+
+    /// IANA time zone that times are rendered in unless a field asks for another.
+    #[arg(long, env = "NEWSWIRE_TIME_ZONE", default_value = "Asia/Seoul", value_parser = parse_time_zone)]
+    pub time_zone: Tz,
+
+    /// Base of canonical URLs and feeds, without a trailing slash.
+    #[arg(
+        long,
+        env = "NEWSWIRE_SITE_URL",
+        default_value = "http://localhost:8000"
+    )]
+    pub site_url: String,
+
+    /// Publisher named in each article's copyright line.
+    #[arg(long, env = "NEWSWIRE_PUBLISHER", default_value = "newswire")]
+    pub publisher: String,
+
+    /// What to put into an empty database on start.
+    #[arg(long, env = "NEWSWIRE_SEED", default_value = "demo")]
+    pub seed: SeedMode,
+
+    /// Log format.
+    #[arg(long, env = "NEWSWIRE_LOG_FORMAT", default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "NEWSWIRE_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "NEWSWIRE_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: usize,
+
+    /// Highest complexity score a query may have: each field counts 1, and each list
+    /// multiplies its selection by the number of items asked for.
+    #[arg(long, env = "NEWSWIRE_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+
+    /// Most aliased fields one query may have.
+    #[arg(long, env = "NEWSWIRE_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, env = "NEWSWIRE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Microseconds a dataloader batch waits for more keys before it runs its query.
+    #[arg(long, env = "NEWSWIRE_BATCH_DELAY_MICROS", default_value_t = 1000)]
+    pub batch_delay_micros: u64,
+
+    /// Most database connections held open.
+    #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: u32,
+
+    /// Origins allowed to call the API from a browser (comma-separated; `*` for any).
+    #[arg(
+        long,
+        env = "NEWSWIRE_CORS_ORIGINS",
+        default_value = "*",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+/// What to seed into an empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeedMode {
+    /// The demo newsroom: categories and articles in eight languages.
+    Demo,
+    /// Nothing.
+    None,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A non-empty, duplicate-free preference list of locales.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocaleList(pub Vec<Locale>);
+
+fn parse_locales(value: &str) -> Result<LocaleList, String> {
+    let mut locales = Vec::new();
+    for code in value.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let locale = Locale::from_code(code).ok_or_else(|| {
+            format!("unknown locale `{code}`; use ko, ja, en, zh-Hans, zh-Hant, th, id or vi")
+        })?;
+        if !locales.contains(&locale) {
+            locales.push(locale);
+        }
+    }
+    if locales.is_empty() {
+        return Err("name at least one locale".into());
+    }
+    Ok(LocaleList(locales))
+}
+
+fn parse_time_zone(value: &str) -> Result<Tz, String> {
+    value
+        .parse()
+        .map_err(|_| format!("unknown IANA time zone `{value}`"))
+}
+
+impl Config {
+    /// The configuration with every default, pointed at `database_url`; tests start from it.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        use clap::Parser;
+
+        /// Parses nothing but the defaults.
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut config = Defaults::parse_from(["newswire"]).config;
+        config.database_url = database_url.into();
+        config
+    }
+
+    /// Whether `database_url` names a SQLite database.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}

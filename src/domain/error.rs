@@ -1,0 +1,38 @@
+//! The domain layer's error type; the GraphQL layer maps each variant to an `extensions.code`.
+
+use sea_orm::DbErr;
+
+/// What can go wrong in the domain layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The thing asked for does not exist, or is not visible to the caller.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for, such as "article".
+        what: &'static str,
+    },
+    /// The caller sent a value the domain refuses.
+    #[error("{message}")]
+    InvalidInput {
+        /// The argument or input field at fault.
+        field: &'static str,
+        /// What is wrong with it, for the caller.
+        message: String,
+    },
+    /// The database failed; details are logged, never shown to clients.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl DomainError {
+    /// An [`DomainError::InvalidInput`] for `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        DomainError::InvalidInput {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// The result of a domain call.
+pub type DomainResult<T> = Result<T, DomainError>;

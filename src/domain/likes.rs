@@ -1,0 +1,213 @@
+//! Likes: one per reader and article, counted exactly, and the rankings built from them.
+//!
+//! `article.like_count` changes in the same transaction as the like row, and only when that
+//! row was really inserted or deleted, so the count stays exact under any concurrency. Each
+//! transaction opens with its write, so SQLite takes the write lock first (waiting out its
+//! busy timeout) instead of failing to upgrade a read lock.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{article, article_like};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, OnConflict},
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use super::{articles, DomainError, DomainResult};
+
+/// A liker's id: the authenticated principal or the client id; at most this long.
+pub const MAX_LIKER_LEN: usize = 128;
+
+/// The article after a like or unlike, and whether the liker now likes it.
+#[derive(Debug, Clone)]
+pub struct LikeState {
+    /// The article, with its new `like_count`.
+    pub article: article::Model,
+    /// Whether the liker likes it now.
+    pub liked: bool,
+}
+
+/// `liker` likes the visible article `article_id`; liking twice counts once.
+pub async fn like(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    article_id: i64,
+    liker: &str,
+) -> DomainResult<LikeState> {
+    ensure_visible(db, now, article_id).await?;
+    let txn = db.begin().await?;
+    let inserted = article_like::Entity::insert(article_like::ActiveModel {
+        article_id: Set(article_id),
+        liker: Set(liker.to_owned()),
+        created_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([article_like::Column::ArticleId, article_like::Column::Liker])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted > 0 {
+        adjust_count(&txn, article_id, 1).await?;
+    }
+    let article = reload(&txn, article_id).await?;
+    txn.commit().await?;
+    Ok(LikeState {
+        article,
+        liked: true,
+    })
+}
+
+/// `liker` takes back a like of the visible article `article_id`; unliking twice is harmless.
+pub async fn unlike(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    article_id: i64,
+    liker: &str,
+) -> DomainResult<LikeState> {
+    ensure_visible(db, now, article_id).await?;
+    let txn = db.begin().await?;
+    let deleted = article_like::Entity::delete_many()
+        .filter(article_like::Column::ArticleId.eq(article_id))
+        .filter(article_like::Column::Liker.eq(liker))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if deleted > 0 {
+        adjust_count(&txn, article_id, -1).await?;
+    }
+    let article = reload(&txn, article_id).await?;
+    txn.commit().await?;
+    Ok(LikeState {
+        article,
+        liked: false,
+    })
+}
+
+async fn ensure_visible(db: &DatabaseConnection, now: DateTime<Utc>, id: i64) -> DomainResult<()> {
+    match articles::find_visible(db, now, id).await? {
+        Some(_) => Ok(()),
+        None => Err(DomainError::NotFound { what: "article" }),
+    }
+}
+
+async fn adjust_count<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    article_id: i64,
+    delta: i32,
+) -> DomainResult<()> {
+    article::Entity::update_many()
+        .col_expr(
+            article::Column::LikeCount,
+            Expr::col(article::Column::LikeCount).add(delta),
+        )
+        .filter(article::Column::Id.eq(article_id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+async fn reload<C: sea_orm::ConnectionTrait>(conn: &C, id: i64) -> DomainResult<article::Model> {
+    article::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(DomainError::NotFound { what: "article" })
+}
+
+/// Which of these articles `liker` likes.
+pub async fn liked_by(
+    db: &DatabaseConnection,
+    liker: &str,
+    article_ids: &[i64],
+) -> DomainResult<HashSet<i64>> {
+    if article_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let ids: Vec<i64> = article_like::Entity::find()
+        .select_only()
+        .column(article_like::Column::ArticleId)
+        .filter(article_like::Column::Liker.eq(liker))
+        .filter(article_like::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
+/// The span of time a ranking counts likes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeWindow {
+    /// The last 24 hours.
+    Day,
+    /// The last 7 days.
+    Week,
+    /// The last 30 days.
+    Month,
+    /// Since the beginning.
+    AllTime,
+}
+
+impl LikeWindow {
+    fn since(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            LikeWindow::Day => Some(now - Duration::days(1)),
+            LikeWindow::Week => Some(now - Duration::days(7)),
+            LikeWindow::Month => Some(now - Duration::days(30)),
+            LikeWindow::AllTime => None,
+        }
+    }
+}
+
+/// The visible articles with the most likes given within `window`, most first (ties: newer
+/// id first), optionally only within these categories.
+pub async fn most_liked(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    window: LikeWindow,
+    limit: u64,
+    category_ids: Option<&[i64]>,
+) -> DomainResult<Vec<article::Model>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let in_categories = |ids: &[i64]| article::Column::CategoryId.is_in(ids.iter().copied());
+    let Some(since) = window.since(now) else {
+        let mut query = article::Entity::find()
+            .filter(articles::visible(now))
+            .filter(article::Column::LikeCount.gt(0));
+        if let Some(ids) = category_ids {
+            query = query.filter(in_categories(ids));
+        }
+        return Ok(query
+            .order_by_desc(article::Column::LikeCount)
+            .order_by_desc(article::Column::Id)
+            .limit(limit)
+            .all(db)
+            .await?);
+    };
+
+    let likes = Expr::col((article_like::Entity, article_like::Column::ArticleId)).count();
+    let mut query = article_like::Entity::find()
+        .select_only()
+        .column(article_like::Column::ArticleId)
+        .inner_join(article::Entity)
+        .filter(articles::visible(now))
+        .filter(article_like::Column::CreatedAt.gte(since));
+    if let Some(ids) = category_ids {
+        query = query.filter(in_categories(ids));
+    }
+    let ranked: Vec<i64> = query
+        .group_by(article_like::Column::ArticleId)
+        .order_by_desc(likes)
+        .order_by_desc(article_like::Column::ArticleId)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut rows = articles::visible_by_ids(db, now, &ranked).await?;
+    Ok(ranked.iter().filter_map(|id| rows.remove(id)).collect())
+}

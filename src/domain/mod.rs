@@ -1,0 +1,15 @@
+//! The news domain: plain functions over the database, with no knowledge of GraphQL or HTTP.
+//!
+//! Every function takes the database handle and the current time where it needs them, so that
+//! visibility ("published, not in the future, not deleted") is decided in one place.
+
+pub mod articles;
+pub mod categories;
+pub mod cursor;
+pub mod error;
+pub mod likes;
+pub mod locale;
+pub mod page;
+pub mod translations;
+
+pub use error::{DomainError, DomainResult};

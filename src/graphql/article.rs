@@ -1,0 +1,529 @@
+//! The `Article` and `ArticleTranslation` types, and the article root fields.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, InputObject, Object, ID};
+use chrono::{Datelike, Utc};
+use chrono_tz::Tz;
+use entity::{article, article_translation};
+
+use super::{
+    category::Category,
+    connection::ArticleConnection,
+    context::{self, preferences, Preferences},
+    error::{bad_input, internal, DomainResultExt},
+    ids::{self, Kind},
+    loaders::Loaders,
+    locale::Locale,
+    scalars::DateTime,
+};
+use crate::domain::{
+    articles::{self, Standing},
+    categories, cursor,
+    likes::{self, LikeWindow as DomainWindow},
+    locale::{self as domain_locale, Locale as DomainLocale},
+    page::{self, PageRequest},
+};
+
+/// Where an article stands in the editorial workflow. Readers only ever see PUBLISHED.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleStatus {
+    /// Being written; not visible to readers.
+    Draft,
+    /// Released with a publish time still to come; visible from that moment.
+    Scheduled,
+    /// Out and visible to readers.
+    Published,
+    /// Withdrawn from the site.
+    Archived,
+}
+
+impl From<Standing> for ArticleStatus {
+    fn from(standing: Standing) -> Self {
+        match standing {
+            Standing::Draft => ArticleStatus::Draft,
+            Standing::Scheduled => ArticleStatus::Scheduled,
+            Standing::Published => ArticleStatus::Published,
+            Standing::Archived => ArticleStatus::Archived,
+        }
+    }
+}
+
+/// The orders an article list can be read in; every order is keyset-paginated.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleOrder {
+    /// Newest publish time first.
+    Latest,
+    /// Oldest publish time first.
+    Oldest,
+    /// Most recently changed first (text or metadata).
+    RecentlyUpdated,
+    /// Most likes of all time first. A count that changes during a walk can move an article
+    /// across the cursor.
+    MostLiked,
+}
+
+impl From<ArticleOrder> for cursor::ArticleOrder {
+    fn from(order: ArticleOrder) -> Self {
+        match order {
+            ArticleOrder::Latest => cursor::ArticleOrder::Latest,
+            ArticleOrder::Oldest => cursor::ArticleOrder::Oldest,
+            ArticleOrder::RecentlyUpdated => cursor::ArticleOrder::RecentlyUpdated,
+            ArticleOrder::MostLiked => cursor::ArticleOrder::MostLiked,
+        }
+    }
+}
+
+/// The span of time a like ranking counts over.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LikeWindow {
+    /// Likes given in the last 24 hours.
+    Day,
+    /// Likes given in the last 7 days.
+    Week,
+    /// Likes given in the last 30 days.
+    Month,
+    /// All likes ever given.
+    AllTime,
+}
+
+impl From<LikeWindow> for DomainWindow {
+    fn from(window: LikeWindow) -> Self {
+        match window {
+            LikeWindow::Day => DomainWindow::Day,
+            LikeWindow::Week => DomainWindow::Week,
+            LikeWindow::Month => DomainWindow::Month,
+            LikeWindow::AllTime => DomainWindow::AllTime,
+        }
+    }
+}
+
+/// Narrows an article list. All given conditions must hold.
+#[derive(InputObject, Debug, Clone, Default)]
+pub struct ArticleFilter {
+    /// Only articles in the category with this slug.
+    pub category: Option<String>,
+    /// With `category`: include articles of its subcategories, at any depth.
+    #[graphql(default = true)]
+    pub include_subcategories: bool,
+    /// Only articles that have a translation in this language.
+    pub available_in: Option<Locale>,
+    /// Only articles published at or after this time.
+    pub published_after: Option<DateTime>,
+    /// Only articles published before this time.
+    pub published_before: Option<DateTime>,
+    /// Only articles changed at or after this time: the checkpoint of a syndication sync.
+    pub updated_since: Option<DateTime>,
+}
+
+impl From<ArticleFilter> for articles::ArticleFilter {
+    fn from(filter: ArticleFilter) -> Self {
+        let utc = |t: Option<DateTime>| t.map(|t| t.0.with_timezone(&Utc));
+        articles::ArticleFilter {
+            category: filter.category,
+            include_subcategories: filter.include_subcategories,
+            available_in: filter.available_in.map(Into::into),
+            published_after: utc(filter.published_after),
+            published_before: utc(filter.published_before),
+            updated_since: utc(filter.updated_since),
+        }
+    }
+}
+
+/// A news article, served in the reader's language or the best fallback.
+#[derive(Clone)]
+pub struct Article {
+    row: Arc<article::Model>,
+    locales: Preferences,
+}
+
+impl Article {
+    /// Wraps a row for a reader with these language preferences.
+    pub fn new(row: article::Model, locales: Preferences) -> Self {
+        Article {
+            row: Arc::new(row),
+            locales,
+        }
+    }
+
+    /// The row id.
+    pub fn row_id(&self) -> i64 {
+        self.row.id
+    }
+
+    async fn all_translations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Arc<[article_translation::Model]>> {
+        let loaded = ctx
+            .data_unchecked::<Loaders>()
+            .translations
+            .load_one(self.row.id)
+            .await
+            .gql()?;
+        Ok(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
+    }
+
+    /// The translation served to this reader: the first preferred language the article has,
+    /// else its original.
+    async fn served(&self, ctx: &Context<'_>) -> async_graphql::Result<article_translation::Model> {
+        let all = self.all_translations(ctx).await?;
+        let has = |l: DomainLocale| all.iter().any(|t| t.locale == l);
+        let chosen = domain_locale::pick(&self.locales, has, self.row.original_locale);
+        all.iter()
+            .find(|t| t.locale == chosen)
+            .or_else(|| all.first())
+            .cloned()
+            .ok_or_else(|| {
+                tracing::error!(article = self.row.id, "article has no translation");
+                internal()
+            })
+    }
+}
+
+fn in_zone(time: chrono::DateTime<Utc>, zone: Tz) -> DateTime {
+    DateTime(time.with_timezone(&zone).fixed_offset())
+}
+
+/// A news article, served in the reader's language or the best fallback.
+#[Object(cache_control(max_age = 60))]
+impl Article {
+    /// Opaque global id; `node(id:)` resolves it.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Article, self.row.id)
+    }
+
+    /// Unique, URL-safe and stable name, used in canonical URLs.
+    async fn slug(&self) -> &str {
+        &self.row.slug
+    }
+
+    /// Where the article stands in the editorial workflow. Readers only see PUBLISHED.
+    async fn status(&self) -> ArticleStatus {
+        articles::standing(&self.row, Utc::now()).into()
+    }
+
+    /// The section the article is filed under, named in the reader's language.
+    async fn category(&self, ctx: &Context<'_>) -> async_graphql::Result<Category> {
+        let row = ctx
+            .data_unchecked::<Loaders>()
+            .category
+            .load_one(self.row.category_id)
+            .await
+            .gql()?
+            .ok_or_else(internal)?;
+        Ok(Category::from_shared(row, self.locales.clone()))
+    }
+
+    /// The language the article was written in.
+    async fn original_locale(&self) -> Locale {
+        self.row.original_locale.into()
+    }
+
+    /// The language `title`, `summary` and `body` are served in: the first of the reader's
+    /// languages that the article has, else its original language.
+    async fn locale(&self, ctx: &Context<'_>) -> async_graphql::Result<Locale> {
+        Ok(self.served(ctx).await?.locale.into())
+    }
+
+    /// Headline, in the served language.
+    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.served(ctx).await?.title)
+    }
+
+    /// Standfirst of one or two sentences, in the served language.
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.served(ctx).await?.summary)
+    }
+
+    /// Article text as sanitized HTML, in the served language.
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.served(ctx).await?.body)
+    }
+
+    /// Every language the article can be read in, in the newsroom's order.
+    async fn available_locales(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Locale>> {
+        let all = self.all_translations(ctx).await?;
+        Ok(DomainLocale::ALL
+            .into_iter()
+            .filter(|l| all.iter().any(|t| t.locale == *l))
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The text in exactly this language, without fallback; null if there is none.
+    async fn translation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language wanted.")] locale: Locale,
+    ) -> async_graphql::Result<Option<ArticleTranslation>> {
+        let wanted = DomainLocale::from(locale);
+        let all = self.all_translations(ctx).await?;
+        Ok(all
+            .iter()
+            .find(|t| t.locale == wanted)
+            .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale)))
+    }
+
+    /// Every translation, the original first, then in the newsroom's order of languages.
+    async fn translations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ArticleTranslation>> {
+        let all = self.all_translations(ctx).await?;
+        let mut list: Vec<ArticleTranslation> = all
+            .iter()
+            .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale))
+            .collect();
+        list.sort_by_key(|t| (!t.is_original_row(), t.row.locale));
+        Ok(list)
+    }
+
+    /// When the article was (or will be) released, RFC 3339 with the offset of the zone asked
+    /// for. Null for an article never published.
+    async fn published_at(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "IANA time zone such as `Asia/Seoul` or `UTC`; default: the server's zone (Asia/Seoul unless configured)."
+        )]
+        time_zone: Option<String>,
+    ) -> async_graphql::Result<Option<DateTime>> {
+        let zone = context::time_zone(ctx, time_zone)?;
+        Ok(self.row.published_at.map(|t| in_zone(t, zone)))
+    }
+
+    /// When the article or any of its translations last changed.
+    async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "IANA time zone such as `Asia/Seoul` or `UTC`; default: the server's zone."
+        )]
+        time_zone: Option<String>,
+    ) -> async_graphql::Result<DateTime> {
+        let zone = context::time_zone(ctx, time_zone)?;
+        Ok(in_zone(self.row.updated_at, zone))
+    }
+
+    /// Who wrote it.
+    async fn byline(&self) -> Option<&str> {
+        self.row.byline.as_deref()
+    }
+
+    /// Where the story came from, when it came from elsewhere.
+    async fn source_url(&self) -> Option<&str> {
+        self.row.source_url.as_deref()
+    }
+
+    /// The article's public address in the served language.
+    async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let locale = self.served(ctx).await?.locale;
+        let site = context::config(ctx).site_url.trim_end_matches('/');
+        Ok(format!(
+            "{site}/{}/articles/{}",
+            locale.code(),
+            self.row.slug
+        ))
+    }
+
+    /// The copyright line to print with the article.
+    async fn copyright(&self, ctx: &Context<'_>) -> String {
+        let config = context::config(ctx);
+        let year = in_zone(
+            self.row.published_at.unwrap_or(self.row.created_at),
+            config.time_zone,
+        )
+        .0
+        .year();
+        format!("© {year} {}. All rights reserved.", config.publisher)
+    }
+
+    /// How many readers like the article.
+    async fn like_count(&self) -> i32 {
+        self.row.like_count
+    }
+
+    /// Whether the reader asking likes the article.
+    #[graphql(cache_control(private))]
+    async fn viewer_has_liked(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(ctx
+            .data_unchecked::<Loaders>()
+            .liked
+            .load_one(self.row.id)
+            .await
+            .gql()?
+            .unwrap_or(false))
+    }
+}
+
+/// An article's text in one language.
+#[derive(Clone)]
+pub struct ArticleTranslation {
+    row: article_translation::Model,
+    original: DomainLocale,
+}
+
+impl ArticleTranslation {
+    fn new(row: article_translation::Model, original: DomainLocale) -> Self {
+        ArticleTranslation { row, original }
+    }
+
+    fn is_original_row(&self) -> bool {
+        self.row.locale == self.original
+    }
+}
+
+/// An article's text in one language.
+#[Object(cache_control(max_age = 60))]
+impl ArticleTranslation {
+    /// The language of this text.
+    async fn locale(&self) -> Locale {
+        self.row.locale.into()
+    }
+
+    /// Headline.
+    async fn title(&self) -> &str {
+        &self.row.title
+    }
+
+    /// Standfirst of one or two sentences.
+    async fn summary(&self) -> Option<&str> {
+        self.row.summary.as_deref()
+    }
+
+    /// Article text as sanitized HTML.
+    async fn body(&self) -> &str {
+        &self.row.body
+    }
+
+    /// When this text last changed.
+    async fn updated_at(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "IANA time zone; default: the server's zone.")] time_zone: Option<String>,
+    ) -> async_graphql::Result<DateTime> {
+        let zone = context::time_zone(ctx, time_zone)?;
+        Ok(in_zone(self.row.updated_at, zone))
+    }
+
+    /// Whether this is the language the article was written in.
+    async fn is_original(&self) -> bool {
+        self.is_original_row()
+    }
+}
+
+/// Root fields that read articles.
+#[derive(Default)]
+pub struct ArticleQuery;
+
+#[Object]
+impl ArticleQuery {
+    /// One visible article, by global id or by slug (exactly one of the two). Null if there is
+    /// no such article or readers cannot see it.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: Option<ID>,
+        #[graphql(desc = "The article's slug.")] slug: Option<String>,
+        #[graphql(
+            desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
+        )]
+        locales: Option<Vec<Locale>>,
+    ) -> async_graphql::Result<Option<Article>> {
+        let db = context::db(ctx);
+        let now = Utc::now();
+        let row = match (id, slug) {
+            (Some(id), None) => {
+                let row_id = ids::decode_as("id", Kind::Article, &id)?;
+                articles::find_visible(db, now, row_id).await.gql()?
+            }
+            (None, Some(slug)) => articles::find_visible_by_slug(db, now, &slug).await.gql()?,
+            _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
+        };
+        Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
+    }
+
+    /// Visible articles, filtered and ordered, as a Relay connection with keyset cursors.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor: only articles after this one.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: only articles before this one.")] before: Option<String>,
+        #[graphql(desc = "Conditions the articles must meet.")] filter: Option<ArticleFilter>,
+        #[graphql(desc = "Order of the list.", default_with = "ArticleOrder::Latest")]
+        order_by: ArticleOrder,
+        #[graphql(
+            desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
+        )]
+        locales: Option<Vec<Locale>>,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let page = PageRequest::new(first, after, last, before).gql()?;
+        let filter = articles::ArticleFilter::from(filter.unwrap_or_else(default_filter))
+            .resolve(context::db(ctx))
+            .await
+            .gql()?;
+        ArticleConnection::load(
+            ctx,
+            filter,
+            order_by.into(),
+            page,
+            preferences(ctx, locales),
+        )
+        .await
+    }
+
+    /// The visible articles with the most likes in a window of time, most liked first.
+    #[graphql(complexity = "page_cost(Some(first), None, child_complexity)")]
+    async fn most_liked(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which likes count.", default_with = "LikeWindow::Week")]
+        window: LikeWindow,
+        #[graphql(desc = "How many (0 to 100).", default = 10)] first: i32,
+        #[graphql(desc = "Only this category (slug) and its subcategories.")] category: Option<
+            String,
+        >,
+        #[graphql(
+            desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
+        )]
+        locales: Option<Vec<Locale>>,
+    ) -> async_graphql::Result<Vec<Article>> {
+        let db = context::db(ctx);
+        let limit = page::page_size("first", first).gql()?;
+        let scope = match category {
+            Some(slug) => Some(categories::scope(db, "category", &slug, true).await.gql()?),
+            None => None,
+        };
+        let rows = likes::most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
+            .await
+            .gql()?;
+        let locales = preferences(ctx, locales);
+        Ok(rows
+            .into_iter()
+            .map(|r| Article::new(r, locales.clone()))
+            .collect())
+    }
+}
+
+/// The filter used when a list is given none (subcategories included).
+pub fn default_filter() -> ArticleFilter {
+    ArticleFilter {
+        include_subcategories: true,
+        ..ArticleFilter::default()
+    }
+}
+
+/// Complexity of a list field: its items' cost times the page size asked for (sizes past the
+/// limit count as the limit, so that they fail with BAD_USER_INPUT rather than as too complex).
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let size = first
+        .or(last)
+        .map_or(page::DEFAULT_PAGE_SIZE, |n| u64::try_from(n).unwrap_or(0))
+        .min(page::MAX_PAGE_SIZE);
+    usize::try_from(size).unwrap_or(1).max(1) * child_complexity + 1
+}

@@ -1,0 +1,190 @@
+//! The `Category` type and the category root fields.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, ID};
+use entity::category;
+
+use super::{
+    article::{default_filter, page_cost, ArticleFilter, ArticleOrder},
+    connection::ArticleConnection,
+    context::{self, preferences, Preferences},
+    error::DomainResultExt,
+    ids::{self, Kind},
+    loaders::Loaders,
+    locale::Locale,
+};
+use crate::domain::{articles, categories, page::PageRequest};
+
+/// A section of the site, such as K-Pop or Politics; sections nest.
+#[derive(Clone)]
+pub struct Category {
+    row: Arc<category::Model>,
+    locales: Preferences,
+}
+
+impl Category {
+    /// Wraps a row for a reader with these language preferences.
+    pub fn new(row: category::Model, locales: Preferences) -> Self {
+        Self::from_shared(Arc::new(row), locales)
+    }
+
+    /// Wraps a row already shared by a loader.
+    pub fn from_shared(row: Arc<category::Model>, locales: Preferences) -> Self {
+        Category { row, locales }
+    }
+
+    /// The row id.
+    pub fn row_id(&self) -> i64 {
+        self.row.id
+    }
+
+    async fn localized(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<entity::category_translation::Model>> {
+        let names = ctx
+            .data_unchecked::<Loaders>()
+            .category_names
+            .load_one(self.row.id)
+            .await
+            .gql()?;
+        Ok(names.and_then(|names| categories::localized(&names, &self.locales).cloned()))
+    }
+}
+
+/// A section of the site, such as K-Pop or Politics; sections nest.
+#[Object(cache_control(max_age = 300))]
+impl Category {
+    /// Opaque global id; `node(id:)` resolves it.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Category, self.row.id)
+    }
+
+    /// Unique, URL-safe name, as used in `ArticleFilter.category`.
+    async fn slug(&self) -> &str {
+        &self.row.slug
+    }
+
+    /// Display name in the reader's language (same fallback as articles, then Korean).
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self
+            .localized(ctx)
+            .await?
+            .map_or_else(|| self.row.slug.clone(), |t| t.name))
+    }
+
+    /// One sentence about the section, in the reader's language.
+    async fn description(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.localized(ctx).await?.and_then(|t| t.description))
+    }
+
+    /// Order among its siblings, ascending.
+    async fn position(&self) -> i32 {
+        self.row.position
+    }
+
+    /// The enclosing section; null at the top level.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Category>> {
+        let Some(parent_id) = self.row.parent_id else {
+            return Ok(None);
+        };
+        let row = ctx
+            .data_unchecked::<Loaders>()
+            .category
+            .load_one(parent_id)
+            .await
+            .gql()?;
+        Ok(row.map(|r| Category::from_shared(r, self.locales.clone())))
+    }
+
+    /// The subsections, in editorial order.
+    async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let rows = ctx
+            .data_unchecked::<Loaders>()
+            .category_children
+            .load_one(self.row.id)
+            .await
+            .gql()?;
+        Ok(rows
+            .iter()
+            .flat_map(|rows| rows.iter())
+            .map(|r| Category::new(r.clone(), self.locales.clone()))
+            .collect())
+    }
+
+    /// Visible articles in this section (and, unless the filter says otherwise, its
+    /// subsections), as a Relay connection. `filter.category` is ignored here.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor: only articles after this one.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: only articles before this one.")] before: Option<String>,
+        #[graphql(desc = "Further conditions the articles must meet.")] filter: Option<
+            ArticleFilter,
+        >,
+        #[graphql(desc = "Order of the list.", default_with = "ArticleOrder::Latest")]
+        order_by: ArticleOrder,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let db = context::db(ctx);
+        let page = PageRequest::new(first, after, last, before).gql()?;
+        let mut filter = filter.unwrap_or_else(default_filter);
+        let scope = categories::scope(
+            db,
+            "filter.category",
+            &self.row.slug,
+            filter.include_subcategories,
+        )
+        .await
+        .gql()?;
+        filter.category = None;
+        let filter = articles::ArticleFilter::from(filter)
+            .resolve(db)
+            .await
+            .gql()?
+            .in_categories(scope);
+        ArticleConnection::load(ctx, filter, order_by.into(), page, self.locales.clone()).await
+    }
+}
+
+/// Root fields that read categories.
+#[derive(Default)]
+pub struct CategoryQuery;
+
+#[Object]
+impl CategoryQuery {
+    /// The category with this slug, or null.
+    async fn category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The category's slug.")] slug: String,
+        #[graphql(
+            desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
+        )]
+        locales: Option<Vec<Locale>>,
+    ) -> async_graphql::Result<Option<Category>> {
+        let row = categories::by_slug(context::db(ctx), &slug).await.gql()?;
+        Ok(row.map(|r| Category::new(r, preferences(ctx, locales))))
+    }
+
+    /// The top-level categories in editorial order; `children` walks the tree.
+    async fn categories(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
+        )]
+        locales: Option<Vec<Locale>>,
+    ) -> async_graphql::Result<Vec<Category>> {
+        let rows = categories::top_level(context::db(ctx)).await.gql()?;
+        let locales = preferences(ctx, locales);
+        Ok(rows
+            .into_iter()
+            .map(|r| Category::new(r, locales.clone()))
+            .collect())
+    }
+}

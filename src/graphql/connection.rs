@@ -1,0 +1,115 @@
+//! Relay cursor connections over keyset pages (https://relay.dev/graphql/connections.htm).
+
+use async_graphql::{Context, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::article;
+
+use super::{
+    article::Article,
+    context::{self, Preferences},
+    error::DomainResultExt,
+};
+use crate::domain::{
+    articles::{self, ResolvedFilter},
+    cursor::ArticleOrder,
+    page::{Page, PageRequest},
+};
+
+/// Where a page sits in its list.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PageInfo {
+    /// Whether more articles follow this page.
+    pub has_next_page: bool,
+    /// Whether articles precede this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first article on the page; null for an empty page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last article on the page; null for an empty page.
+    pub end_cursor: Option<String>,
+}
+
+/// An article and its cursor.
+#[derive(SimpleObject, Clone)]
+pub struct ArticleEdge {
+    /// Pass as `after` (or `before`) to continue from this article.
+    pub cursor: String,
+    /// The article.
+    pub node: Article,
+}
+
+/// A page of articles.
+pub struct ArticleConnection {
+    page: Page<article::Model>,
+    filter: ResolvedFilter,
+    now: DateTime<Utc>,
+    locales: Preferences,
+}
+
+impl ArticleConnection {
+    /// Reads one page of visible articles matching `filter`.
+    pub async fn load(
+        ctx: &Context<'_>,
+        filter: ResolvedFilter,
+        order: ArticleOrder,
+        page: PageRequest,
+        locales: Preferences,
+    ) -> async_graphql::Result<Self> {
+        let now = Utc::now();
+        let page = articles::list(context::db(ctx), now, &filter, order, &page)
+            .await
+            .gql()?;
+        Ok(ArticleConnection {
+            page,
+            filter,
+            now,
+            locales,
+        })
+    }
+
+    fn article(&self, row: &article::Model) -> Article {
+        Article::new(row.clone(), self.locales.clone())
+    }
+}
+
+/// A page of articles.
+#[Object]
+impl ArticleConnection {
+    /// The articles with their cursors.
+    async fn edges(&self) -> Vec<ArticleEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|(cursor, row)| ArticleEdge {
+                cursor: cursor.clone(),
+                node: self.article(row),
+            })
+            .collect()
+    }
+
+    /// The articles, without cursors.
+    async fn nodes(&self) -> Vec<Article> {
+        self.page
+            .items
+            .iter()
+            .map(|(_, row)| self.article(row))
+            .collect()
+    }
+
+    /// Where this page sits in the list.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.page.has_next_page,
+            has_previous_page: self.page.has_previous_page,
+            start_cursor: self.page.items.first().map(|(c, _)| c.clone()),
+            end_cursor: self.page.items.last().map(|(c, _)| c.clone()),
+        }
+    }
+
+    /// How many articles the whole list holds (all pages). Counted only when asked for.
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let count = articles::count(context::db(ctx), self.now, &self.filter)
+            .await
+            .gql()?;
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
+    }
+}

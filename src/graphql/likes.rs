@@ -1,0 +1,67 @@
+//! The like mutations.
+
+use async_graphql::{Context, Object, SimpleObject, ID};
+use chrono::Utc;
+
+use super::{
+    article::Article,
+    context::{self, preferences, Viewer},
+    error::DomainResultExt,
+    ids::{self, Kind},
+};
+use crate::domain::likes;
+
+/// The state of a like after a mutation.
+#[derive(SimpleObject)]
+pub struct LikePayload {
+    /// The article, in the request's language.
+    pub article: Article,
+    /// How many readers like it now.
+    pub like_count: i32,
+    /// Whether the reader who asked likes it now.
+    pub viewer_has_liked: bool,
+}
+
+/// Mutations on likes. A liker is the authenticated principal, else the `X-Client-Id` header,
+/// else the `newswire_client` cookie that the server sets on first contact.
+#[derive(Default)]
+pub struct LikeMutation;
+
+#[Object]
+impl LikeMutation {
+    /// Like an article. Idempotent: liking twice counts once.
+    async fn like_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] article_id: ID,
+    ) -> async_graphql::Result<LikePayload> {
+        let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
+        let viewer = ctx.data_unchecked::<Viewer>();
+        let state = likes::like(context::db(ctx), Utc::now(), id, &viewer.liker)
+            .await
+            .gql()?;
+        Ok(payload(ctx, state))
+    }
+
+    /// Take back a like. Idempotent: unliking an article not liked changes nothing.
+    async fn unlike_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] article_id: ID,
+    ) -> async_graphql::Result<LikePayload> {
+        let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
+        let viewer = ctx.data_unchecked::<Viewer>();
+        let state = likes::unlike(context::db(ctx), Utc::now(), id, &viewer.liker)
+            .await
+            .gql()?;
+        Ok(payload(ctx, state))
+    }
+}
+
+fn payload(ctx: &Context<'_>, state: likes::LikeState) -> LikePayload {
+    LikePayload {
+        like_count: state.article.like_count,
+        viewer_has_liked: state.liked,
+        article: Article::new(state.article, preferences(ctx, None)),
+    }
+}

@@ -1,0 +1,126 @@
+//! One dataloader per key kind, created per request; each batch is one query.
+//!
+//! Loaders call the domain layer and cache for the request only, so a page of fifty
+//! articles costs as many statements as a page of five.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{article_translation, category, category_translation};
+use sea_orm::DatabaseConnection;
+
+use crate::domain::{categories, likes, translations, DomainError};
+
+/// What a loader fails with: shared, since one failed batch answers many fields.
+pub type LoadError = Arc<DomainError>;
+
+/// Categories by id.
+pub struct CategoryLoader(pub DatabaseConnection);
+
+impl Loader<i64> for CategoryLoader {
+    type Value = Arc<category::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = categories::by_ids(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// Category names in every locale, by category id.
+pub struct CategoryNamesLoader(pub DatabaseConnection);
+
+impl Loader<i64> for CategoryNamesLoader {
+    type Value = Arc<[category_translation::Model]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = categories::translations_of(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// Subcategories, by parent id.
+pub struct CategoryChildrenLoader(pub DatabaseConnection);
+
+impl Loader<i64> for CategoryChildrenLoader {
+    type Value = Arc<[category::Model]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = categories::children_of(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// Article translations in every locale, by article id.
+pub struct TranslationsLoader(pub DatabaseConnection);
+
+impl Loader<i64> for TranslationsLoader {
+    type Value = Arc<[article_translation::Model]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = translations::of_articles(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// Whether the request's liker likes an article, by article id.
+pub struct LikedLoader {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The liker asking.
+    pub liker: String,
+}
+
+impl Loader<i64> for LikedLoader {
+    type Value = bool;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, bool>, Self::Error> {
+        let liked = likes::liked_by(&self.db, &self.liker, keys).await?;
+        Ok(keys.iter().map(|k| (*k, liked.contains(k))).collect())
+    }
+}
+
+/// A request-scoped loader: it caches what it loaded for the rest of the request.
+pub type RequestLoader<T> = DataLoader<T, HashMapCache>;
+
+fn loader<T: Send + Sync + 'static>(inner: T, batch_delay: Duration) -> RequestLoader<T> {
+    DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default()).delay(batch_delay)
+}
+
+/// Every loader of one request.
+pub struct Loaders {
+    /// Categories by id.
+    pub category: RequestLoader<CategoryLoader>,
+    /// Category names by category id.
+    pub category_names: RequestLoader<CategoryNamesLoader>,
+    /// Subcategories by parent id.
+    pub category_children: RequestLoader<CategoryChildrenLoader>,
+    /// Article translations by article id.
+    pub translations: RequestLoader<TranslationsLoader>,
+    /// Like state of the request's liker by article id.
+    pub liked: RequestLoader<LikedLoader>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request by `liker`. Each batch waits `batch_delay` for more keys
+    /// to join it before it runs.
+    pub fn new(db: &DatabaseConnection, liker: &str, batch_delay: Duration) -> Self {
+        Loaders {
+            category: loader(CategoryLoader(db.clone()), batch_delay),
+            category_names: loader(CategoryNamesLoader(db.clone()), batch_delay),
+            category_children: loader(CategoryChildrenLoader(db.clone()), batch_delay),
+            translations: loader(TranslationsLoader(db.clone()), batch_delay),
+            liked: loader(
+                LikedLoader {
+                    db: db.clone(),
+                    liker: liker.to_owned(),
+                },
+                batch_delay,
+            ),
+        }
+    }
+}

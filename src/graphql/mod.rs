@@ -1,0 +1,60 @@
+//! The GraphQL layer: types, arguments and errors, with thin resolvers over the domain layer.
+//!
+//! One module per GraphQL type; the roots are merged from per-area parts.
+
+pub mod article;
+pub mod category;
+pub mod connection;
+pub mod context;
+pub mod error;
+pub mod extension;
+pub mod ids;
+pub mod likes;
+pub mod loaders;
+pub mod locale;
+pub mod node;
+pub mod scalars;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::config::Config;
+
+/// All root query fields.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    article::ArticleQuery,
+    category::CategoryQuery,
+    node::NodeQuery,
+    locale::LocaleQuery,
+);
+
+/// All root mutation fields.
+#[derive(MergedObject, Default)]
+pub struct Mutation(likes::LikeMutation);
+
+/// The newswire schema.
+pub type NewswireSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its limits and extensions, before any data is attached.
+pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .extension(extension::ErrorCodes {
+            max_aliases: config.max_aliases,
+        })
+}
+
+/// The schema serving requests against `db`.
+pub fn schema(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> NewswireSchema {
+    builder(&config).data(config.clone()).data(db).finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder(&Config::with_database("sqlite::memory:"))
+        .finish()
+        .sdl()
+}

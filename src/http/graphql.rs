@@ -1,0 +1,286 @@
+//! GraphQL over HTTP (https://graphql.github.io/graphql-over-http/): POST and GET, the two
+//! response media types, and their status codes; GraphiQL for browsers.
+
+use std::time::Duration;
+
+use async_graphql::{
+    http::GraphiQLSource,
+    parser::types::{DocumentOperations, OperationType},
+    Response as GqlResponse, Value,
+};
+use axum::{
+    body::{to_bytes, Body},
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Response},
+    Extension,
+};
+
+use super::{problem::problem, REQUEST_ID};
+use crate::{
+    domain::locale,
+    graphql::{
+        context::{AcceptedLocales, RequestId, Viewer},
+        error,
+        loaders::Loaders,
+    },
+    state::AppState,
+};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+const APPLICATION_JSON: &str = "application/json";
+
+/// The response media type a client accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: status codes follow the outcome.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request gets 200.
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept`; no header means `application/json`, as the spec
+/// says for legacy clients.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let mut json = false;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            matches!(
+                p.trim().replace(' ', "").as_str(),
+                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
+            )
+        });
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => return Some(MediaType::GraphqlResponse),
+            APPLICATION_JSON | "application/*" | "*/*" => json = true,
+            _ => {}
+        }
+    }
+    json.then_some(MediaType::Json)
+}
+
+fn not_acceptable() -> Response {
+    problem(
+        StatusCode::NOT_ACCEPTABLE,
+        "NOT_ACCEPTABLE",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
+/// `POST /graphql` with a JSON body.
+pub async fn post(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(APPLICATION_JSON) {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!(
+                    "the request body is larger than {} bytes",
+                    state.config.max_body_bytes
+                ),
+            )
+        }
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
+        Ok(request) => request,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the body is not a GraphQL request: {e}"),
+            )
+        }
+    };
+    execute(&state, request, &headers, viewer, media, false).await
+}
+
+/// `GET /graphql`: queries from the URL, or GraphiQL for a browser.
+pub async fn get(
+    State(state): State<AppState>,
+    Extension(viewer): Extension<Viewer>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let has_query = query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.starts_with("query=") || pair.starts_with("extensions="))
+    });
+    if wants_html && !has_query {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("newswire GraphiQL")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let mut request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or(""))
+    {
+        Ok(request) => request,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("the query string is not a GraphQL request: {e}"),
+            )
+        }
+    };
+    if is_mutation(&mut request) {
+        let mut response = problem(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "mutations are only accepted over POST",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
+    execute(&state, request, &headers, viewer, media, true).await
+}
+
+/// Whether the operation a request would run is a mutation. A document that does not parse
+/// is left to the executor, which reports it with its code.
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
+        return false;
+    };
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => {
+            ops.get(name.as_str()).map(|op| op.node.ty)
+        }
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+/// Whether a response failed before execution (a document error), which the
+/// graphql-response media type answers with 400.
+fn failed_before_execution(response: &GqlResponse) -> bool {
+    matches!(response.data, Value::Null)
+        && response.errors.iter().any(|e| {
+            let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+            matches!(code, Some(Value::String(c)) if [
+                error::GRAPHQL_PARSE_FAILED,
+                error::GRAPHQL_VALIDATION_FAILED,
+                error::QUERY_TOO_COMPLEX,
+            ].contains(&c.as_str()))
+        })
+}
+
+async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    headers: &HeaderMap,
+    viewer: Viewer,
+    media: MediaType,
+    cacheable: bool,
+) -> Response {
+    let accepted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(locale::from_accept_language)
+        .unwrap_or_default();
+    let request_id = headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let request = request
+        .data(Loaders::new(
+            &state.db,
+            &viewer.liker,
+            Duration::from_micros(state.config.batch_delay_micros),
+        ))
+        .data(viewer)
+        .data(AcceptedLocales(accepted))
+        .data(RequestId(request_id));
+    let response = state.schema.execute(request).await;
+
+    let status = if media == MediaType::GraphqlResponse && failed_before_execution(&response) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let cache = if cacheable && response.errors.is_empty() {
+        response.cache_control.value()
+    } else {
+        None
+    };
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "could not serialize a response");
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error::INTERNAL_SERVER_ERROR,
+                "internal server error",
+            );
+        }
+    };
+    let mut http = (status, body).into_response();
+    let out = http.headers_mut();
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    let cache = cache.unwrap_or_else(|| "no-store".to_owned());
+    if let Ok(value) = HeaderValue::from_str(&cache) {
+        out.insert(header::CACHE_CONTROL, value);
+    }
+    out.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language, X-Client-Id, Cookie"),
+    );
+    http
+}

@@ -1,0 +1,21 @@
+//! Liveness and readiness probes.
+
+use axum::{extract::State, http::StatusCode};
+
+use crate::state::AppState;
+
+/// Liveness: the process answers.
+pub async fn live() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers too.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::warn!(%error, "database is not answering");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

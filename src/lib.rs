@@ -1,0 +1,68 @@
+//! newswire: a multilingual GraphQL news backend.
+//!
+//! Data flows one way: [`http`] (axum) → [`graphql`] (async-graphql, thin resolvers) →
+//! [`domain`] (plain functions) → `entity` (SeaORM) → the database. [`app`] builds the same
+//! router for the binary and for the tests.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+use axum::Router;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The HTTP application for `state`.
+pub fn app(state: AppState) -> Router {
+    http::router(state)
+}
+
+/// Serves `config` until SIGINT or SIGTERM; requests in flight then finish before it returns.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = db::connect(&config).await?;
+    db::migrate(&db).await?;
+    seed::on_start(&db, config.seed).await?;
+    let bind = config.bind;
+    let state = AppState::new(db, config);
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    tracing::info!("serving GraphQL at http://{bind}/graphql");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

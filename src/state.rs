@@ -1,0 +1,27 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{config::Config, graphql::NewswireSchema};
+
+/// Shared application state; clones are cheap.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration the server started with.
+    pub config: Arc<Config>,
+    /// The GraphQL schema, with the database and configuration attached.
+    pub schema: NewswireSchema,
+}
+
+impl AppState {
+    /// State for serving `db` with `config`.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let config = Arc::new(config);
+        let schema = crate::graphql::schema(config.clone(), db.clone());
+        AppState { db, config, schema }
+    }
+}

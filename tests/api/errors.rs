@@ -1,0 +1,228 @@
+//! Every error carries its `extensions.code`; every limit is enforced.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{article_id, first_code, ArticleSpec, TestApp};
+
+const INTROSPECTION: &str = include_str!("introspection.graphql");
+
+#[tokio::test]
+async fn a_document_that_does_not_parse_is_graphql_parse_failed() {
+    let app = TestApp::spawn().await;
+    let body = app.graphql("{ articles { nodes { title }", json!({})).await;
+    assert_eq!(first_code(&body), "GRAPHQL_PARSE_FAILED");
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_graphql_validation_failed() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .graphql("{ articles { nodes { headline } } }", json!({}))
+        .await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn a_variable_of_the_wrong_type_is_refused() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .graphql(
+            "query($n: Int) { articles(first: $n) { totalCount } }",
+            json!({"n": "many"}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn graphiqls_full_introspection_query_passes_every_limit() {
+    let app = TestApp::spawn().await;
+    let data = app.data(INTROSPECTION, json!({})).await;
+    assert!(data["__schema"]["types"].as_array().unwrap().len() > 20);
+}
+
+#[tokio::test]
+async fn a_query_nested_too_deep_is_too_complex() {
+    let app = TestApp::spawn().await;
+    let mut selection = "slug".to_owned();
+    for _ in 0..14 {
+        selection = format!("parent {{ {selection} }}");
+    }
+    let query = format!("{{ categories {{ children {{ children {{ {selection} }} }} }} }}");
+    let body = app.graphql(&query, json!({})).await;
+    assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("deep"));
+}
+
+#[tokio::test]
+async fn a_query_over_the_complexity_limit_is_too_complex() {
+    let app = TestApp::spawn().await;
+    let fields = "title summary body slug locale likeCount viewerHasLiked canonicalUrl copyright";
+    let query = format!(
+        "{{ articles(first: 100) {{ nodes {{ {fields} translations {{ title body }} related: category {{ name articles(first: 100) {{ nodes {{ title }} }} }} }} }} }}"
+    );
+    let body = app.graphql(&query, json!({})).await;
+    assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX");
+}
+
+#[tokio::test]
+async fn too_many_aliases_are_too_complex() {
+    let app = TestApp::spawn().await;
+    let aliases: Vec<String> = (0..31)
+        .map(|i| format!("a{i}: locales {{ code }}"))
+        .collect();
+    let body = app
+        .graphql(&format!("{{ {} }}", aliases.join(" ")), json!({}))
+        .await;
+    assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX");
+    let fine: Vec<String> = (0..30)
+        .map(|i| format!("a{i}: locales {{ code }}"))
+        .collect();
+    app.data(&format!("{{ {} }}", fine.join(" ")), json!({}))
+        .await;
+}
+
+#[tokio::test]
+async fn limits_follow_the_configuration() {
+    let app = TestApp::spawn_with(|c| {
+        c.max_depth = 3;
+        c.max_complexity = 10_000;
+    })
+    .await;
+    let body = app
+        .graphql(
+            "{ categories { children { children { slug } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "QUERY_TOO_COMPLEX");
+    app.data("{ categories { children { slug } } }", json!({}))
+        .await;
+}
+
+#[tokio::test]
+async fn page_sizes_beyond_one_hundred_are_bad_user_input() {
+    let app = TestApp::spawn().await;
+    for args in ["first: 101", "last: 101", "first: -1", "first: 5, last: 5"] {
+        let body = app
+            .graphql(
+                &format!("{{ articles({args}) {{ nodes {{ slug }} }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(first_code(&body), "BAD_USER_INPUT", "{args}");
+    }
+    let body = app
+        .graphql("{ mostLiked(first: 1000) { slug } }", json!({}))
+        .await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "first");
+    app.data("{ articles(first: 100) { nodes { slug } } }", json!({}))
+        .await;
+}
+
+#[tokio::test]
+async fn a_cursor_that_does_not_decode_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    for cursor in ["garbage!", "TDoxMjM", ""] {
+        let body = app
+            .graphql(
+                "query($c: String) { articles(after: $c) { nodes { slug } } }",
+                json!({ "c": cursor }),
+            )
+            .await;
+        assert_eq!(first_code(&body), "BAD_USER_INPUT", "{cursor}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    app.article(ArticleSpec::published("a", cat.id, 1)).await;
+    let body = app
+        .graphql(
+            r#"{ articles { nodes { publishedAt(timeZone: "Mars/Olympus") } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "timeZone");
+}
+
+#[tokio::test]
+async fn an_unknown_category_filter_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .graphql(
+            r#"{ articles(filter: {category: "nope"}) { nodes { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "filter.category");
+}
+
+#[tokio::test]
+async fn malformed_and_mismatched_ids_are_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let category_id =
+        newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Category, cat.id).0;
+    for (query, id) in [
+        ("query($id: ID!) { node(id: $id) { id } }", "%%%"),
+        (
+            "query($id: ID) { article(id: $id) { slug } }",
+            category_id.as_str(),
+        ),
+        (
+            "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount } }",
+            "bm9wZQ",
+        ),
+    ] {
+        let body = app.graphql(query, json!({ "id": id })).await;
+        assert_eq!(first_code(&body), "BAD_USER_INPUT", "{query} {id}");
+    }
+}
+
+#[tokio::test]
+async fn article_needs_exactly_one_of_id_and_slug() {
+    let app = TestApp::spawn().await;
+    let body = app.graphql("{ article { slug } }", json!({})).await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn internal_errors_are_masked_and_carry_the_request_id() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let article = app.article(ArticleSpec::published("a", cat.id, 1)).await;
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DROP TABLE article_like")
+        .await
+        .unwrap();
+    let reply = app
+        .post(
+            "query($id: ID!) { article(id: $id) { slug viewerHasLiked } }",
+            json!({ "id": article_id(&article) }),
+            &[("x-request-id", "req-internal-1")],
+        )
+        .await;
+    let error = &reply.body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "INTERNAL_SERVER_ERROR");
+    assert_eq!(error["extensions"]["requestId"], "req-internal-1");
+    assert_eq!(error["message"], "internal server error");
+    assert!(
+        !reply.text.to_lowercase().contains("article_like"),
+        "leaked: {}",
+        reply.text
+    );
+    assert_eq!(
+        reply.body["data"]["article"]["viewerHasLiked"],
+        Value::Null,
+        "{}",
+        reply.text
+    );
+}

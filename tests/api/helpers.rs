@@ -1,0 +1,349 @@
+//! `TestApp`: the real router over a fresh database, and helpers to talk to it.
+//!
+//! Each test gets its own database: a SQLite file in the temp directory by default, or a new
+//! PostgreSQL database when `TEST_DATABASE_URL` names a server (it is dropped afterwards).
+
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
+};
+
+use axum::{
+    body::Body,
+    http::{header, HeaderMap, Method, Request, StatusCode},
+    Router,
+};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use entity::{
+    article, article_like, article_translation, category, category_translation, ArticleStatus,
+    Locale,
+};
+use http_body_util::BodyExt;
+use newswire::{config::SeedMode, db, AppState, Config};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// Where this test's database lives, so that it can be removed afterwards.
+enum Store {
+    SqliteFile(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The application under test.
+pub struct TestApp {
+    router: Router,
+    /// The database the app serves, for fixtures and checks.
+    pub db: DatabaseConnection,
+    statements: Arc<AtomicUsize>,
+    store: Store,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestApp {
+    /// The app on a fresh, migrated, empty database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// The app on a fresh database, with the configuration adjusted first.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let (url, store) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if admin_url.starts_with("postgres") => {
+                let name = format!("newswire_test_{unique}");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                (
+                    format!("{base}/{name}"),
+                    Store::Postgres { admin_url, name },
+                )
+            }
+            _ => {
+                let path = std::env::temp_dir().join(format!("newswire-test-{unique}.db"));
+                (
+                    format!("sqlite://{}?mode=rwc", path.display()),
+                    Store::SqliteFile(path),
+                )
+            }
+        };
+        let mut config = Config::with_database(url);
+        config.seed = SeedMode::None;
+        adjust(&mut config);
+        let mut conn = db::connect(&config)
+            .await
+            .expect("connect to the test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        db::migrate(&conn).await.expect("migrate the test database");
+        let state = AppState::new(conn.clone(), config);
+        TestApp {
+            router: newswire::app(state),
+            db: conn,
+            statements,
+            store,
+        }
+    }
+
+    /// SQL statements run since the last call.
+    pub fn take_statements(&self) -> usize {
+        self.statements.swap(0, Ordering::SeqCst)
+    }
+
+    /// Sends any request through the router.
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// POSTs a GraphQL request with extra headers.
+    pub async fn post(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri("/graphql")
+            .header(header::CONTENT_TYPE, "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.send(request.body(Body::from(body)).expect("a valid request"))
+            .await
+    }
+
+    /// POSTs a GraphQL request as client `test-client` and returns the JSON body.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        self.post(query, variables, &[("x-client-id", "test-client")])
+            .await
+            .body
+    }
+
+    /// Runs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let body = self.graphql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Creates a category with names in Korean and English.
+    pub async fn category(&self, slug: &str, parent: Option<i64>) -> category::Model {
+        let now = Utc::now();
+        let row = category::ActiveModel {
+            slug: Set(slug.to_owned()),
+            parent_id: Set(parent),
+            position: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert a category");
+        for (locale, name) in [
+            (Locale::Ko, format!("{slug} 한국어")),
+            (Locale::En, format!("{slug} English")),
+        ] {
+            category_translation::ActiveModel {
+                category_id: Set(row.id),
+                locale: Set(locale),
+                name: Set(name),
+                description: Set(None),
+            }
+            .insert(&self.db)
+            .await
+            .expect("insert a category name");
+        }
+        row
+    }
+
+    /// Creates an article from a spec.
+    pub async fn article(&self, spec: ArticleSpec) -> article::Model {
+        let published_at = spec.published_at;
+        let updated_at = spec
+            .updated_at
+            .unwrap_or(published_at.unwrap_or_else(Utc::now));
+        let row = article::ActiveModel {
+            slug: Set(spec.slug.clone()),
+            category_id: Set(spec.category_id),
+            original_locale: Set(spec.translations[0]),
+            status: Set(spec.status),
+            published_at: Set(published_at),
+            created_at: Set(updated_at),
+            updated_at: Set(updated_at),
+            deleted_at: Set(spec.deleted.then(Utc::now)),
+            byline: Set(Some("Test Desk".into())),
+            source_url: Set(None),
+            like_count: Set(spec.likes),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("insert an article");
+        for locale in &spec.translations {
+            article_translation::ActiveModel {
+                article_id: Set(row.id),
+                locale: Set(*locale),
+                title: Set(format!("{} [{}]", spec.slug, locale.code())),
+                summary: Set(Some(format!("summary {}", locale.code()))),
+                body: Set(format!("<p>body {}</p>", locale.code())),
+                created_at: Set(updated_at),
+                updated_at: Set(updated_at),
+            }
+            .insert(&self.db)
+            .await
+            .expect("insert a translation");
+        }
+        row
+    }
+
+    /// Records a like given at `at`, keeping `like_count` in step, as the domain does.
+    pub async fn like_at(&self, article: &article::Model, liker: &str, at: DateTime<Utc>) {
+        article_like::Entity::insert(article_like::ActiveModel {
+            article_id: Set(article.id),
+            liker: Set(liker.to_owned()),
+            created_at: Set(at),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .expect("insert a like");
+        let current = article::Entity::find_by_id(article.id)
+            .one(&self.db)
+            .await
+            .expect("read the article")
+            .expect("the article exists");
+        article::ActiveModel {
+            id: Set(article.id),
+            like_count: Set(current.like_count + 1),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await
+        .expect("update the count");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match &self.store {
+            Store::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    std::fs::remove_file(file).ok();
+                }
+            }
+            Store::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime; the database is dropped from a thread
+                // with a runtime of its own.
+                std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("a runtime");
+                    runtime.block_on(async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            admin
+                                .execute_unprepared(&format!(
+                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                                ))
+                                .await
+                                .ok();
+                            admin.close().await.ok();
+                        }
+                    });
+                })
+                .join()
+                .ok();
+            }
+        }
+    }
+}
+
+/// What an article fixture looks like; `Default` is a visible Korean article published an hour ago.
+#[derive(Clone)]
+pub struct ArticleSpec {
+    pub slug: String,
+    pub category_id: i64,
+    /// The first is the original language.
+    pub translations: Vec<Locale>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted: bool,
+    pub likes: i32,
+}
+
+impl ArticleSpec {
+    /// A visible article in `category_id`, published `hours` ago.
+    pub fn published(slug: &str, category_id: i64, hours: i64) -> Self {
+        ArticleSpec {
+            slug: slug.to_owned(),
+            category_id,
+            translations: vec![Locale::Ko, Locale::En],
+            status: ArticleStatus::Published,
+            published_at: Some(hours_ago(hours)),
+            updated_at: None,
+            deleted: false,
+            likes: 0,
+        }
+    }
+}
+
+/// A time `hours` before now, to the second.
+pub fn hours_ago(hours: i64) -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0) - Duration::hours(hours)
+}
+
+/// The `extensions.code` of the first error of a response body.
+pub fn first_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+        .to_owned()
+}
+
+/// The global id of an article row.
+pub fn article_id(row: &article::Model) -> String {
+    newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Article, row.id).0
+}

@@ -1,0 +1,215 @@
+//! Likes: idempotent per liker, exact under concurrency, and the rankings built from them.
+
+use chrono::{Duration, Utc};
+use entity::article;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+
+use crate::helpers::{article_id, first_code, ArticleSpec, TestApp};
+
+const LIKE: &str = "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount viewerHasLiked article { slug likeCount viewerHasLiked } } }";
+const UNLIKE: &str =
+    "mutation($id: ID!) { unlikeArticle(articleId: $id) { likeCount viewerHasLiked } }";
+
+async fn as_client(app: &TestApp, client: &str, query: &str, id: &str) -> Value {
+    let reply = app
+        .post(query, json!({ "id": id }), &[("x-client-id", client)])
+        .await;
+    assert!(reply.body.get("errors").is_none(), "{}", reply.text);
+    reply.body["data"].clone()
+}
+
+#[tokio::test]
+async fn liking_twice_counts_once_and_unliking_twice_is_harmless() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let row = app
+        .article(ArticleSpec::published("liked", cat.id, 1))
+        .await;
+    let id = article_id(&row);
+
+    let first = as_client(&app, "alice", LIKE, &id).await;
+    assert_eq!(
+        first["likeArticle"],
+        json!({ "likeCount": 1, "viewerHasLiked": true,
+                "article": { "slug": "liked", "likeCount": 1, "viewerHasLiked": true } })
+    );
+    let again = as_client(&app, "alice", LIKE, &id).await;
+    assert_eq!(again["likeArticle"]["likeCount"], 1);
+    let bob = as_client(&app, "bob", LIKE, &id).await;
+    assert_eq!(bob["likeArticle"]["likeCount"], 2);
+
+    let seen_by_carol = app
+        .post(
+            "query($id: ID) { article(id: $id) { likeCount viewerHasLiked } }",
+            json!({ "id": id }),
+            &[("x-client-id", "carol")],
+        )
+        .await;
+    assert_eq!(
+        seen_by_carol.body["data"]["article"],
+        json!({ "likeCount": 2, "viewerHasLiked": false })
+    );
+
+    let unliked = as_client(&app, "alice", UNLIKE, &id).await;
+    assert_eq!(
+        unliked["unlikeArticle"],
+        json!({ "likeCount": 1, "viewerHasLiked": false })
+    );
+    let unliked_again = as_client(&app, "alice", UNLIKE, &id).await;
+    assert_eq!(unliked_again["unlikeArticle"]["likeCount"], 1);
+    let never_liked = as_client(&app, "dave", UNLIKE, &id).await;
+    assert_eq!(never_liked["unlikeArticle"]["likeCount"], 1);
+
+    let stored = article::Entity::find_by_id(row.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.like_count, 1);
+}
+
+#[tokio::test]
+async fn the_cookie_identifies_a_liker_without_a_client_id() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let row = app
+        .article(ArticleSpec::published("liked", cat.id, 1))
+        .await;
+    let vars = json!({ "id": article_id(&row) });
+    let first = app.post(LIKE, vars.clone(), &[]).await;
+    let cookie = first.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let second = app.post(LIKE, vars.clone(), &[("cookie", &cookie)]).await;
+    assert_eq!(
+        second.body["data"]["likeArticle"]["likeCount"], 1,
+        "same cookie, same liker"
+    );
+    let stranger = app.post(LIKE, vars, &[]).await;
+    assert_eq!(
+        stranger.body["data"]["likeArticle"]["likeCount"], 2,
+        "no cookie, a new liker"
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_likes_count_exactly_two_hundred() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let cat = app.category("news", None).await;
+    let row = app.article(ArticleSpec::published("hit", cat.id, 1)).await;
+    let id = article_id(&row);
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let (app, id) = (app.clone(), id.clone());
+            tokio::spawn(async move {
+                let reply = app
+                    .post(
+                        LIKE,
+                        json!({ "id": id }),
+                        &[("x-client-id", &format!("reader-{i}"))],
+                    )
+                    .await;
+                assert!(
+                    reply.body.get("errors").is_none(),
+                    "like {i} failed: {}",
+                    reply.text
+                );
+                // A second like from the same reader must not count.
+                app.post(
+                    LIKE,
+                    json!({ "id": id }),
+                    &[("x-client-id", &format!("reader-{i}"))],
+                )
+                .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let reply = task.await.unwrap();
+        assert!(
+            reply.body.get("errors").is_none(),
+            "repeat like failed: {}",
+            reply.text
+        );
+    }
+    let stored = article::Entity::find_by_id(row.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.like_count, 200);
+    let data = app
+        .data(
+            "query($id: ID) { article(id: $id) { likeCount } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["article"]["likeCount"], 200);
+}
+
+#[tokio::test]
+async fn liking_an_unknown_article_is_not_found() {
+    let app = TestApp::spawn().await;
+    let id = newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Article, 999).0;
+    let body = app.graphql(LIKE, json!({ "id": id })).await;
+    assert_eq!(first_code(&body), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn most_liked_counts_likes_within_the_window() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let sport = app.category("sport", None).await;
+    let old_hit = app
+        .article(ArticleSpec::published("old-hit", cat.id, 2000))
+        .await;
+    let weekly = app
+        .article(ArticleSpec::published("weekly", cat.id, 200))
+        .await;
+    let today = app
+        .article(ArticleSpec::published("today", sport.id, 5))
+        .await;
+    let now = Utc::now();
+    for i in 0..5 {
+        app.like_at(&old_hit, &format!("r{i}"), now - Duration::days(60))
+            .await;
+    }
+    for i in 0..3 {
+        app.like_at(&weekly, &format!("r{i}"), now - Duration::days(3))
+            .await;
+    }
+    for i in 0..2 {
+        app.like_at(&today, &format!("r{i}"), now - Duration::hours(2))
+            .await;
+    }
+    let data = app
+        .data(
+            r#"{ day: mostLiked(window: DAY) { slug }
+                 week: mostLiked { slug likeCount }
+                 month: mostLiked(window: MONTH, first: 1) { slug }
+                 ever: mostLiked(window: ALL_TIME) { slug }
+                 sport: mostLiked(window: ALL_TIME, category: "sport") { slug }
+                 none: mostLiked(first: 0) { slug } }"#,
+            json!({}),
+        )
+        .await;
+    let slugs = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["slug"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(slugs(&data["day"]), ["today"]);
+    assert_eq!(slugs(&data["week"]), ["weekly", "today"]);
+    assert_eq!(data["week"][0]["likeCount"], 3);
+    assert_eq!(slugs(&data["month"]), ["weekly"]);
+    assert_eq!(slugs(&data["ever"]), ["old-hit", "weekly", "today"]);
+    assert_eq!(slugs(&data["sport"]), ["today"]);
+    assert_eq!(data["none"], json!([]));
+}

@@ -1,0 +1,16 @@
+//! Integration tests: the real router over a real database (SQLite by default, PostgreSQL when
+//! `TEST_DATABASE_URL` is set), one module per feature.
+
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod errors;
+mod http;
+mod likes;
+mod listing;
+mod locales;
+mod schema;
+mod seeding;
+mod statements;
+mod visibility;

@@ -1,0 +1,73 @@
+//! The number of SQL statements per request does not grow with the page size.
+
+use entity::Locale;
+use serde_json::json;
+
+use crate::helpers::{ArticleSpec, TestApp};
+
+const HOME: &str = r#"query($n: Int) { articles(first: $n, locales: [JA]) {
+  edges { cursor node {
+    id slug title summary locale availableLocales likeCount viewerHasLiked publishedAt canonicalUrl
+    category { slug name parent { name } children { slug } }
+    translations { locale title }
+    ja: translation(locale: JA) { title }
+  } }
+  pageInfo { hasNextPage endCursor }
+} }"#;
+
+#[tokio::test]
+async fn a_page_of_fifty_costs_no_more_statements_than_a_page_of_five() {
+    // A batch collects the keys that arrive within its delay. A debug build can take longer
+    // than the default millisecond to walk fifty articles, so the delay is widened here: the
+    // test measures how lookups are batched, not how fast this build is.
+    let app = TestApp::spawn_with(|c| c.batch_delay_micros = 50_000).await;
+    let mut categories = Vec::new();
+    for i in 0..6 {
+        let parent = app.category(&format!("section-{i}"), None).await;
+        categories.push(
+            app.category(&format!("section-{i}-desk"), Some(parent.id))
+                .await,
+        );
+    }
+    for i in 0..60i64 {
+        let mut spec =
+            ArticleSpec::published(&format!("a{i}"), categories[(i % 6) as usize].id, i + 1);
+        spec.translations = vec![Locale::Ko, Locale::Ja, Locale::En];
+        app.article(spec).await;
+    }
+
+    app.take_statements();
+    let five = app.data(HOME, json!({ "n": 5 })).await;
+    let five_count = app.take_statements();
+    let fifty = app.data(HOME, json!({ "n": 50 })).await;
+    let fifty_count = app.take_statements();
+
+    assert_eq!(five["articles"]["edges"].as_array().unwrap().len(), 5);
+    assert_eq!(fifty["articles"]["edges"].as_array().unwrap().len(), 50);
+    assert_eq!(fifty["articles"]["edges"][0]["node"]["locale"], "JA");
+    assert!(
+        fifty_count <= five_count,
+        "page of 50: {fifty_count} statements, page of 5: {five_count}"
+    );
+    // One list query plus one batch per nested kind: translations, categories (article and
+    // parent levels), category names (two levels), children, like state.
+    assert!(fifty_count <= 8, "page of 50 took {fifty_count} statements");
+}
+
+#[tokio::test]
+async fn a_home_page_takes_few_statements() {
+    let app = TestApp::spawn_with(|c| c.batch_delay_micros = 50_000).await;
+    let cat = app.category("news", None).await;
+    for i in 0..20 {
+        app.article(ArticleSpec::published(&format!("a{i}"), cat.id, i + 1))
+            .await;
+    }
+    app.take_statements();
+    app.data(
+        r#"{ articles(first: 20, locales: [JA]) { nodes { slug title locale likeCount viewerHasLiked category { name } } } }"#,
+        json!({}),
+    )
+    .await;
+    let count = app.take_statements();
+    assert!(count <= 5, "the home page took {count} statements");
+}
