@@ -75,6 +75,18 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_BATCH_DELAY_MICROS", default_value_t = 1000)]
     pub batch_delay_micros: u64,
 
+    /// Requests per second each client address may make on average (0: no limit).
+    #[arg(long, env = "NEWSWIRE_RATE_LIMIT_PER_SECOND", default_value_t = 50)]
+    pub rate_limit_per_second: u32,
+
+    /// Requests a client address may make in a burst above its rate.
+    #[arg(long, env = "NEWSWIRE_RATE_LIMIT_BURST", default_value_t = 200)]
+    pub rate_limit_burst: u32,
+
+    /// Key rate limits by the first `X-Forwarded-For` address (only behind a trusted proxy).
+    #[arg(long, env = "NEWSWIRE_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+
     /// Most database connections held open.
     #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: u32,

@@ -32,7 +32,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(db, config);
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!("serving GraphQL at http://{bind}/graphql");
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, graphql::NewswireSchema};
+use crate::{config::Config, graphql::NewswireSchema, http::rate_limit::Limiter};
 
 /// Shared application state; clones are cheap.
 #[derive(Clone)]
@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The GraphQL schema, with the database and configuration attached.
     pub schema: NewswireSchema,
+    /// Per-client request limiter; `None` when rate limiting is off.
+    pub limiter: Option<Limiter>,
 }
 
 impl AppState {
@@ -22,6 +24,12 @@ impl AppState {
     pub fn new(db: DatabaseConnection, config: Config) -> Self {
         let config = Arc::new(config);
         let schema = crate::graphql::schema(config.clone(), db.clone());
-        AppState { db, config, schema }
+        let limiter = Limiter::from_config(&config);
+        AppState {
+            db,
+            config,
+            schema,
+            limiter,
+        }
     }
 }

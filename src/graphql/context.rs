@@ -12,6 +12,13 @@ use crate::{config::Config, domain::locale::Locale as DomainLocale};
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// Marks a request that may only run queries (it came over GET), with the operation it names.
+#[derive(Debug, Clone)]
+pub struct QueriesOnly {
+    /// The `operationName` of the request.
+    pub operation_name: Option<String>,
+}
+
 /// Who is asking: the authenticated principal or the client id, which is who a like belongs to.
 #[derive(Debug, Clone)]
 pub struct Viewer {

@@ -30,6 +30,8 @@ pub const RATE_LIMITED: &str = "RATE_LIMITED";
 pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 /// A persisted query hash is not known.
 pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
+/// A mutation was sent over GET, which only runs queries.
+pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 /// Something failed on the server; details are in its log under the request id.
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 

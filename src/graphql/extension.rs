@@ -8,11 +8,16 @@ use async_graphql::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
         NextValidation,
     },
-    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    parser::types::{
+        DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
+    },
     Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 
-use super::{context::RequestId, error};
+use super::{
+    context::{QueriesOnly, RequestId},
+    error,
+};
 
 /// Installs [`ErrorCodesExtension`] on a schema.
 pub struct ErrorCodes {
@@ -60,6 +65,19 @@ fn aliases_in(set: &SelectionSet) -> usize {
         .sum()
 }
 
+/// Whether the operation `name` picks (or the only one) is a mutation.
+fn runs_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
+    let ty = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        _ => None,
+    };
+    ty == Some(OperationType::Mutation)
+}
+
 fn aliases_in_document(doc: &ExecutableDocument) -> usize {
     let in_operations: usize = doc
         .operations
@@ -87,6 +105,14 @@ impl Extension for ErrorCodesExtension {
             .run(ctx, query, variables)
             .await
             .map_err(|e| with_code(e, error::GRAPHQL_PARSE_FAILED))?;
+        if let Some(only) = ctx.data_opt::<QueriesOnly>() {
+            if runs_mutation(&doc, only.operation_name.as_deref()) {
+                return Err(with_code(
+                    ServerError::new("mutations are only accepted over POST", None),
+                    error::METHOD_NOT_ALLOWED,
+                ));
+            }
+        }
         let aliases = aliases_in_document(&doc);
         if aliases > self.max_aliases {
             return Err(with_code(
@@ -149,9 +175,11 @@ impl Extension for ErrorCodesExtension {
         response.errors = std::mem::take(&mut response.errors)
             .into_iter()
             .map(|e| {
-                // What reaches here uncoded is either an operation-level refusal (unknown
-                // operation name) or an argument value that did not coerce at a field.
-                let fallback = if e.path.is_empty() {
+                // What reaches here uncoded is a persisted-query miss, an operation-level
+                // refusal (unknown operation name) or an argument value that did not coerce.
+                let fallback = if e.message == "PersistedQueryNotFound" {
+                    error::PERSISTED_QUERY_NOT_FOUND
+                } else if e.path.is_empty() {
                     error::GRAPHQL_VALIDATION_FAILED
                 } else {
                     error::BAD_USER_INPUT

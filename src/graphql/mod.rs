@@ -17,9 +17,16 @@ pub mod scalars;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{
+    extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage},
+    EmptySubscription, MergedObject, Schema, SchemaBuilder,
+};
 
 use crate::config::Config;
+
+/// Persisted-query documents kept per instance; a client whose hash was evicted is told
+/// `PERSISTED_QUERY_NOT_FOUND` and sends the full query once more.
+const PERSISTED_QUERY_CACHE: usize = 1024;
 
 /// All root query fields.
 #[derive(MergedObject, Default)]
@@ -45,6 +52,9 @@ pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscript
         .extension(extension::ErrorCodes {
             max_aliases: config.max_aliases,
         })
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+            PERSISTED_QUERY_CACHE,
+        )))
 }
 
 /// The schema serving requests against `db`.

@@ -3,11 +3,7 @@
 
 use std::time::Duration;
 
-use async_graphql::{
-    http::GraphiQLSource,
-    parser::types::{DocumentOperations, OperationType},
-    Response as GqlResponse, Value,
-};
+use async_graphql::{http::GraphiQLSource, Response as GqlResponse, Value};
 use axum::{
     body::{to_bytes, Body},
     extract::{RawQuery, State},
@@ -20,7 +16,7 @@ use super::{problem::problem, REQUEST_ID};
 use crate::{
     domain::locale,
     graphql::{
-        context::{AcceptedLocales, RequestId, Viewer},
+        context::{AcceptedLocales, QueriesOnly, RequestId, Viewer},
         error,
         loaders::Loaders,
     },
@@ -159,8 +155,7 @@ pub async fn get(
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
-    let mut request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or(""))
-    {
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
         Ok(request) => request,
         Err(e) => {
             return problem(
@@ -170,52 +165,17 @@ pub async fn get(
             )
         }
     };
-    if is_mutation(&mut request) {
-        let mut response = problem(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "METHOD_NOT_ALLOWED",
-            "mutations are only accepted over POST",
-        );
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
-    }
+    let operation_name = request.operation_name.clone();
+    let request = request.data(QueriesOnly { operation_name });
     execute(&state, request, &headers, viewer, media, true).await
 }
 
-/// Whether the operation a request would run is a mutation. A document that does not parse
-/// is left to the executor, which reports it with its code.
-fn is_mutation(request: &mut async_graphql::Request) -> bool {
-    let name = request.operation_name.clone();
-    let Ok(doc) = request.parsed_query() else {
-        return false;
-    };
-    let ty = match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => {
-            ops.get(name.as_str()).map(|op| op.node.ty)
-        }
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        _ => None,
-    };
-    ty == Some(OperationType::Mutation)
-}
-
-/// Whether a response failed before execution (a document error), which the
-/// graphql-response media type answers with 400.
-fn failed_before_execution(response: &GqlResponse) -> bool {
-    matches!(response.data, Value::Null)
-        && response.errors.iter().any(|e| {
-            let code = e.extensions.as_ref().and_then(|x| x.get("code"));
-            matches!(code, Some(Value::String(c)) if [
-                error::GRAPHQL_PARSE_FAILED,
-                error::GRAPHQL_VALIDATION_FAILED,
-                error::QUERY_TOO_COMPLEX,
-            ].contains(&c.as_str()))
-        })
+/// Whether any error of `response` has one of `codes`.
+fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
+    response.errors.iter().any(|e| {
+        let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+        matches!(code, Some(Value::String(c)) if codes.contains(&c.as_str()))
+    })
 }
 
 async fn execute(
@@ -247,7 +207,19 @@ async fn execute(
         .data(RequestId(request_id));
     let response = state.schema.execute(request).await;
 
-    let status = if media == MediaType::GraphqlResponse && failed_before_execution(&response) {
+    let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
+        StatusCode::METHOD_NOT_ALLOWED
+    } else if media == MediaType::GraphqlResponse
+        && matches!(response.data, Value::Null)
+        && has_code(
+            &response,
+            &[
+                error::GRAPHQL_PARSE_FAILED,
+                error::GRAPHQL_VALIDATION_FAILED,
+                error::QUERY_TOO_COMPLEX,
+            ],
+        )
+    {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -270,6 +242,9 @@ async fn execute(
     };
     let mut http = (status, body).into_response();
     let out = http.headers_mut();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        out.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
     out.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),

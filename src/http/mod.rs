@@ -4,6 +4,7 @@ mod client_id;
 mod graphql;
 mod health;
 mod problem;
+pub mod rate_limit;
 
 use std::time::Duration;
 
@@ -38,6 +39,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client_id::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit,
         ));
     Router::new()
         .merge(graphql)

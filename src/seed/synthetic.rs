@@ -5,11 +5,12 @@
 //! Rows go in with multi-row INSERTs, a thousand articles per transaction, and the output is
 //! the same for the same N (a fixed random seed).
 
-use chrono::{Duration, SubsecRound, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use entity::{
     article, article_like, article_translation, category, category_translation, ArticleStatus,
     Locale,
 };
+use futures_util::{stream, StreamExt};
 use rand::{rngs::StdRng, seq::IndexedRandom, Rng, SeedableRng};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
@@ -18,8 +19,12 @@ use sea_orm::{
 
 /// Articles per transaction.
 const BATCH: u64 = 1000;
+/// Translations per INSERT statement (seven parameters each).
+const TEXT_ROWS_PER_INSERT: usize = 1000;
 /// Likes per INSERT statement (three parameters each).
 const LIKE_ROWS_PER_INSERT: usize = 5000;
+/// Batches written at once on PostgreSQL.
+const PARALLEL_WRITERS: usize = 4;
 
 /// Phrases one locale's synthetic text is composed from.
 struct Phrases {
@@ -280,7 +285,7 @@ async fn insert_category(
     slug: &str,
     parent_id: Option<i64>,
     position: usize,
-    now: chrono::DateTime<Utc>,
+    now: DateTime<Utc>,
     name: impl Fn(usize) -> String,
 ) -> Result<i64, DbErr> {
     let row = category::ActiveModel {
@@ -310,8 +315,8 @@ async fn insert_category(
 /// A like count with a long tail: most articles get a handful, a few get thousands.
 fn like_count(rng: &mut StdRng) -> u32 {
     let u: f64 = rng.random_range(0.000_05..1.0);
-    // u^-0.7 has mean 10/3: about five likes per article on average.
-    let likes = 2.0 * (u.powf(-0.7) - 1.0);
+    // u^-0.7 has mean 10/3: about six likes per article on average.
+    let likes = 2.7 * (u.powf(-0.7) - 1.0);
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let likes = likes.min(5000.0) as u32;
     likes
@@ -343,42 +348,49 @@ fn compose(rng: &mut StdRng, locale: Locale, number: u64) -> (String, String, St
     (title, summary, paragraphs.concat())
 }
 
-/// Adds `count` synthetic articles (and the synthetic category tree if missing).
-pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
-    let started = std::time::Instant::now();
-    let category_ids = categories(db).await?;
-    let first_id = article::Entity::find()
-        .order_by_desc(article::Column::Id)
-        .one(db)
-        .await?
-        .map_or(1, |a| a.id + 1);
-    let now = Utc::now().trunc_subsecs(0);
-    let three_years = 3 * 365 * 24 * 3600;
-    let mut rng = StdRng::seed_from_u64(0x6e65_7773);
-    let mut total_likes = 0u64;
+/// One transaction's worth of rows.
+struct Batch {
+    articles: Vec<article::ActiveModel>,
+    texts: Vec<article_translation::ActiveModel>,
+    likes: Vec<article_like::ActiveModel>,
+}
 
-    let mut done = 0;
-    while done < count {
-        let batch = BATCH.min(count - done);
-        let mut articles = Vec::new();
-        let mut texts = Vec::new();
-        let mut likes = Vec::new();
-        for n in done..done + batch {
-            let id = first_id + i64::try_from(n).unwrap_or(i64::MAX - first_id);
+/// What every batch is built from.
+struct Plan {
+    first_id: i64,
+    now: DateTime<Utc>,
+    category_ids: Vec<i64>,
+}
+
+impl Plan {
+    /// Builds articles `start..start + size`; each batch has its own random stream, so the
+    /// result does not depend on the order batches are built or written in.
+    fn batch(&self, start: u64, size: u64) -> Batch {
+        let mut rng = StdRng::seed_from_u64(0x6e65_7773 ^ start);
+        let three_years = 3 * 365 * 24 * 3600;
+        let mut batch = Batch {
+            articles: Vec::new(),
+            texts: Vec::new(),
+            likes: Vec::new(),
+        };
+        for n in start..start + size {
+            let id = self.first_id + i64::try_from(n).unwrap_or(i64::MAX - self.first_id);
             let original = if rng.random_bool(0.5) {
                 Locale::Ko
             } else {
                 locale_at(rng.random_range(0..8))
             };
             let draft = rng.random_bool(0.02);
-            let published_at = now - Duration::seconds(rng.random_range(0..three_years));
+            let published_at = self.now - Duration::seconds(rng.random_range(0..three_years));
             let written = published_at - Duration::minutes(rng.random_range(10..600));
-            let updated = (published_at + Duration::minutes(rng.random_range(0..2880))).min(now);
+            let updated =
+                (published_at + Duration::minutes(rng.random_range(0..2880))).min(self.now);
             let likes_here = if draft { 0 } else { like_count(&mut rng) };
-            articles.push(article::ActiveModel {
+            let category_id = self.category_ids[rng.random_range(0..self.category_ids.len())];
+            batch.articles.push(article::ActiveModel {
                 id: Set(id),
                 slug: Set(format!("synthetic-{id}")),
-                category_id: Set(*category_ids.choose(&mut rng).unwrap_or(&category_ids[0])),
+                category_id: Set(category_id),
                 original_locale: Set(original),
                 status: Set(if draft {
                     ArticleStatus::Draft
@@ -402,7 +414,7 @@ pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
             }
             for locale in locales {
                 let (title, summary, body) = compose(&mut rng, locale, n + 1);
-                texts.push(article_translation::ActiveModel {
+                batch.texts.push(article_translation::ActiveModel {
                     article_id: Set(id),
                     locale: Set(locale),
                     title: Set(title),
@@ -412,34 +424,67 @@ pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
                     updated_at: Set(updated),
                 });
             }
-            let span = (now - published_at).num_seconds().max(1);
+            let span = (self.now - published_at).num_seconds().max(1);
             for k in 0..likes_here {
-                likes.push(article_like::ActiveModel {
+                batch.likes.push(article_like::ActiveModel {
                     article_id: Set(id),
                     liker: Set(format!("synthetic:reader-{k}")),
                     created_at: Set(published_at + Duration::seconds(rng.random_range(0..span))),
                 });
             }
-            total_likes += u64::from(likes_here);
         }
-        let txn = db.begin().await?;
-        article::Entity::insert_many(articles)
+        batch
+    }
+}
+
+async fn write(db: &DatabaseConnection, batch: Batch) -> Result<u64, DbErr> {
+    let likes = batch.likes.len() as u64;
+    let txn = db.begin().await?;
+    article::Entity::insert_many(batch.articles)
+        .exec_without_returning(&txn)
+        .await?;
+    for chunk in batch.texts.chunks(TEXT_ROWS_PER_INSERT) {
+        article_translation::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await?;
-        for chunk in texts.chunks(1000) {
-            article_translation::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        for chunk in likes.chunks(LIKE_ROWS_PER_INSERT) {
-            article_like::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        done += batch;
     }
-    if db.get_database_backend() == DatabaseBackend::Postgres {
+    for chunk in batch.likes.chunks(LIKE_ROWS_PER_INSERT) {
+        article_like::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(likes)
+}
+
+/// Adds `count` synthetic articles (and the synthetic category tree if missing).
+///
+/// On PostgreSQL several batches are written at once, on separate connections; SQLite has
+/// one writer, so its batches go one after another.
+pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
+    let started = std::time::Instant::now();
+    let plan = Plan {
+        category_ids: categories(db).await?,
+        first_id: article::Entity::find()
+            .order_by_desc(article::Column::Id)
+            .one(db)
+            .await?
+            .map_or(1, |a| a.id + 1),
+        now: Utc::now().trunc_subsecs(0),
+    };
+    let postgres = db.get_database_backend() == DatabaseBackend::Postgres;
+    let writers = if postgres { PARALLEL_WRITERS } else { 1 };
+    let plan = &plan;
+    let written: Vec<Result<u64, DbErr>> = stream::iter((0..count).step_by(BATCH as usize))
+        .map(|start| async move { write(db, plan.batch(start, BATCH.min(count - start))).await })
+        .buffer_unordered(writers)
+        .collect()
+        .await;
+    let mut total_likes = 0;
+    for likes in written {
+        total_likes += likes?;
+    }
+    if postgres {
         // Explicit ids do not move the sequence; later inserts must start after them.
         db.execute_unprepared(
             "SELECT setval(pg_get_serial_sequence('article', 'id'), (SELECT MAX(id) FROM article))",

@@ -87,6 +87,8 @@ impl TestApp {
         };
         let mut config = Config::with_database(url);
         config.seed = SeedMode::None;
+        // Every request of a test comes from one address; the limit has tests of its own.
+        config.rate_limit_per_second = 0;
         adjust(&mut config);
         let mut conn = db::connect(&config)
             .await

@@ -252,3 +252,143 @@ async fn cors_preflight_allows_the_client_headers() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
 }
+
+#[tokio::test]
+async fn a_client_over_its_rate_is_refused_with_retry_after() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_second = 1;
+        c.rate_limit_burst = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        let reply = app.post("{locales{code}}", json!({}), &[]).await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let refused = app.post("{locales{code}}", json!({}), &[]).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(first_code(&refused.body), "RATE_LIMITED");
+    assert!(
+        refused.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let probe = app.send(get("/healthz", "*/*")).await;
+    assert_eq!(probe.status, StatusCode::OK, "probes are never limited");
+}
+
+#[tokio::test]
+async fn rate_limits_are_per_client_address_when_forwarded_for_is_trusted() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_second = 1;
+        c.rate_limit_burst = 1;
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    let from = |ip: &'static str| [("x-forwarded-for", ip)];
+    assert_eq!(
+        app.post("{locales{code}}", json!({}), &from("203.0.113.7"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post("{locales{code}}", json!({}), &from("203.0.113.7"))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        app.post("{locales{code}}", json!({}), &from("198.51.100.2"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn persisted_queries_are_registered_then_run_by_hash() {
+    let app = TestApp::spawn().await;
+    let query = "{locales{code}}";
+    let hash = "41ed9f0e3b9c8e0d5eb1b3d44c77a4a5c7ee3d58b3c6f1d21c9b5dd8bd46e6f4";
+    let extensions = |h: &str| json!({ "persistedQuery": { "version": 1, "sha256Hash": h } });
+    let unknown = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    json!({ "extensions": extensions(hash) }).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(first_code(&unknown.body), "PERSISTED_QUERY_NOT_FOUND");
+
+    let real_hash = sha256_hex(query);
+    let register = app
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    json!({ "query": query, "extensions": extensions(&real_hash) }).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(register.body["data"]["locales"][0]["code"], "ko");
+    let ext = extensions(&real_hash).to_string();
+    let uri = format!("/graphql?extensions={}", urlencode(&ext));
+    let by_hash = app.send(get(&uri, "application/json")).await;
+    assert_eq!(by_hash.status, StatusCode::OK, "{}", by_hash.text);
+    assert_eq!(by_hash.body["data"]["locales"][0]["code"], "ko");
+    assert_eq!(by_hash.headers[header::CACHE_CONTROL], "max-age=3600");
+}
+
+#[tokio::test]
+async fn a_persisted_mutation_cannot_run_over_get() {
+    let app = TestApp::spawn().await;
+    let mutation = r#"mutation { likeArticle(articleId: "QXJ0aWNsZTox") { likeCount } }"#;
+    let hash = sha256_hex(mutation);
+    let ext = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+    app.send(
+        Request::builder()
+            .method(Method::POST)
+            .uri("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                json!({ "query": mutation, "extensions": ext }).to_string(),
+            ))
+            .unwrap(),
+    )
+    .await;
+    let uri = format!("/graphql?extensions={}", urlencode(&ext.to_string()));
+    let reply = app.send(get(&uri, "application/json")).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "{}",
+        reply.text
+    );
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(text.as_bytes()))
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
