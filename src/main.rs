@@ -1,7 +1,9 @@
 //! The `newswire` command: serve (default), migrate, seed, schema.
 
+use chrono::Utc;
 use clap::{Parser, Subcommand};
-use newswire::{config::Config, db, seed, telemetry};
+use entity::ApiRole;
+use newswire::{config::Config, db, domain::api_keys, seed, telemetry};
 
 /// A multilingual GraphQL news backend.
 #[derive(Parser)]
@@ -30,6 +32,49 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Manage API keys.
+    Apikey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyAction {
+    /// Create a key and print its secret (shown this once).
+    Create {
+        /// What the key may do.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// What the key is for.
+        #[arg(long)]
+        name: String,
+    },
+    /// List keys, without their secrets.
+    List,
+    /// Revoke a key by id; it stops working at once.
+    Revoke {
+        /// The key's id, as `apikey list` shows it.
+        id: i64,
+    },
+}
+
+/// Roles as the command line spells them.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Editor,
+    Admin,
+    Partner,
+}
+
+impl From<RoleArg> for ApiRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Editor => ApiRole::Editor,
+            RoleArg::Admin => ApiRole::Admin,
+            RoleArg::Partner => ApiRole::Partner,
+        }
+    }
 }
 
 #[tokio::main]
@@ -46,6 +91,47 @@ async fn main() -> anyhow::Result<()> {
             let db = db::connect(&cli.config).await?;
             db::migrate(&db).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Apikey { action } => {
+            let db = db::connect(&cli.config).await?;
+            db::migrate(&db).await?;
+            match action {
+                ApiKeyAction::Create { role, name } => {
+                    let issued = api_keys::create(&db, Utc::now(), &name, role.into()).await?;
+                    println!(
+                        "created API key {} ({:?}, {})",
+                        issued.key.id, issued.key.role, issued.key.name
+                    );
+                    println!("secret (shown only now): {}", issued.secret);
+                }
+                ApiKeyAction::List => {
+                    println!(
+                        "{:>5}  {:<8}  {:<10}  {:<25}  {:<9}  name",
+                        "id", "role", "prefix", "created", "state"
+                    );
+                    for key in api_keys::list(&db).await? {
+                        let state = if key.revoked_at.is_some() {
+                            "revoked"
+                        } else {
+                            "active"
+                        };
+                        println!(
+                            "{:>5}  {:<8}  {:<10}  {:<25}  {:<9}  {}",
+                            key.id,
+                            format!("{:?}", key.role).to_lowercase(),
+                            key.secret_prefix,
+                            key.created_at
+                                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                            state,
+                            key.name
+                        );
+                    }
+                }
+                ApiKeyAction::Revoke { id } => {
+                    let key = api_keys::revoke(&db, Utc::now(), id).await?;
+                    println!("revoked API key {} ({})", key.id, key.name);
+                }
+            }
         }
         Command::Seed { demo, synthetic } => {
             telemetry::init(cli.config.log_format);

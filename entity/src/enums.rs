@@ -82,3 +82,18 @@ pub enum ArticleStatus {
     #[sea_orm(string_value = "archived")]
     Archived,
 }
+
+/// What an API key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum ApiRole {
+    /// Writes and publishes content; sees unpublished articles.
+    #[sea_orm(string_value = "editor")]
+    Editor,
+    /// Everything an editor does, and manages API keys.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// Reads published content for syndication.
+    #[sea_orm(string_value = "partner")]
+    Partner,
+}

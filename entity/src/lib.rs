@@ -2,6 +2,7 @@
 //!
 //! This crate knows the database and nothing else: no GraphQL, no HTTP.
 
+pub mod api_key;
 pub mod article;
 pub mod article_like;
 pub mod article_translation;
@@ -9,5 +10,5 @@ pub mod category;
 pub mod category_translation;
 pub mod enums;
 
-pub use enums::{ArticleStatus, Locale};
+pub use enums::{ApiRole, ArticleStatus, Locale};
 pub use sea_orm;

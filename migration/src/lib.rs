@@ -6,6 +6,7 @@ pub use sea_orm_migration::{self, MigratorTrait};
 mod m20261126_000001_create_categories;
 mod m20261126_000002_create_articles;
 mod m20261126_000003_create_likes;
+mod m20261126_000004_create_api_keys;
 
 /// Applies newswire's migrations.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_categories::Migration),
             Box::new(m20261126_000002_create_articles::Migration),
             Box::new(m20261126_000003_create_likes::Migration),
+            Box::new(m20261126_000004_create_api_keys::Migration),
         ]
     }
 }

@@ -1,23 +1,26 @@
-//! Finding and listing articles as readers see them.
+//! Finding and listing articles as their audience sees them.
 //!
-//! Readers only ever see visible articles: published, with a publish time that has come, and
-//! not deleted. Every query here starts from [`visible`], so no entry point can leak a draft.
+//! Readers and partners only ever see visible articles: published, with a publish time that
+//! has come, and not deleted. Editors also see drafts, scheduled and archived articles. Every
+//! query here starts from [`visible_to`], so no entry point can leak a draft.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{article, article_translation, ArticleStatus};
 use sea_orm::{
-    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, ExprTrait, Func, Query},
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 
 use super::{
+    access::Audience,
     categories,
     cursor::{ArticleOrder, Cursor, SortKey},
     locale::Locale,
     page::{Direction, Page, PageRequest},
-    DomainResult,
+    DomainError, DomainResult,
 };
 
 /// Where an article stands as seen at a given moment.
@@ -53,29 +56,54 @@ pub fn visible(now: DateTime<Utc>) -> Condition {
         .add(article::Column::DeletedAt.is_null())
 }
 
-/// The visible article with this id.
-pub async fn find_visible(
+/// The condition that makes an article visible to `audience` at `now`.
+pub fn visible_to(audience: Audience, now: DateTime<Utc>) -> Condition {
+    match audience {
+        Audience::Public => visible(now),
+        Audience::Staff => Condition::all().add(article::Column::DeletedAt.is_null()),
+    }
+}
+
+/// The article with this id, if `audience` can see it.
+pub async fn find(
     db: &DatabaseConnection,
+    audience: Audience,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<Option<article::Model>> {
     Ok(article::Entity::find_by_id(id)
-        .filter(visible(now))
+        .filter(visible_to(audience, now))
         .one(db)
         .await?)
 }
 
-/// The visible article with this slug.
-pub async fn find_visible_by_slug(
+/// The article with this slug, if `audience` can see it.
+pub async fn find_by_slug(
     db: &DatabaseConnection,
+    audience: Audience,
     now: DateTime<Utc>,
     slug: &str,
 ) -> DomainResult<Option<article::Model>> {
     Ok(article::Entity::find()
         .filter(article::Column::Slug.eq(slug))
-        .filter(visible(now))
+        .filter(visible_to(audience, now))
         .one(db)
         .await?)
+}
+
+/// The condition for articles standing as `standing` at `now`.
+fn standing_is(standing: Standing, now: DateTime<Utc>) -> Condition {
+    let status = |s: ArticleStatus| Condition::all().add(article::Column::Status.eq(s));
+    match standing {
+        Standing::Draft => status(ArticleStatus::Draft),
+        Standing::Archived => status(ArticleStatus::Archived),
+        Standing::Published => {
+            status(ArticleStatus::Published).add(article::Column::PublishedAt.lte(now))
+        }
+        Standing::Scheduled => {
+            status(ArticleStatus::Published).add(article::Column::PublishedAt.gt(now))
+        }
+    }
 }
 
 /// The visible articles among these ids, by id.
@@ -110,11 +138,15 @@ pub struct ArticleFilter {
     pub published_before: Option<DateTime<Utc>>,
     /// Only articles changed at or after this time (syndication checkpoints).
     pub updated_since: Option<DateTime<Utc>>,
+    /// Only articles standing so; `None` means published ones. Only staff may ask for others.
+    pub statuses: Option<Vec<Standing>>,
 }
 
-/// An [`ArticleFilter`] with its category slug resolved to ids.
-#[derive(Debug, Clone, Default)]
+/// An [`ArticleFilter`] checked for its audience, with its category slug resolved to ids.
+#[derive(Debug, Clone)]
 pub struct ResolvedFilter {
+    audience: Audience,
+    statuses: Vec<Standing>,
     category_ids: Option<Vec<i64>>,
     available_in: Option<Locale>,
     published_after: Option<DateTime<Utc>>,
@@ -123,8 +155,28 @@ pub struct ResolvedFilter {
 }
 
 impl ArticleFilter {
-    /// Resolves the category slug; an unknown slug is an input error.
-    pub async fn resolve(self, db: &DatabaseConnection) -> DomainResult<ResolvedFilter> {
+    /// Checks the filter for `audience` and resolves the category slug; an unknown slug is an
+    /// input error, and asking for unpublished articles without being staff is forbidden.
+    pub async fn resolve(
+        self,
+        db: &DatabaseConnection,
+        audience: Audience,
+    ) -> DomainResult<ResolvedFilter> {
+        let statuses = match self.statuses {
+            Some(list) if list.is_empty() => {
+                return Err(DomainError::invalid(
+                    "filter.status",
+                    "name at least one status",
+                ))
+            }
+            Some(list) => list,
+            None => vec![Standing::Published],
+        };
+        if audience == Audience::Public && statuses.iter().any(|s| *s != Standing::Published) {
+            return Err(DomainError::Forbidden(
+                "only editors and admins may list unpublished articles".into(),
+            ));
+        }
         let category_ids = match &self.category {
             Some(slug) => Some(
                 categories::scope(db, "filter.category", slug, self.include_subcategories).await?,
@@ -132,6 +184,8 @@ impl ArticleFilter {
             None => None,
         };
         Ok(ResolvedFilter {
+            audience,
+            statuses,
             category_ids,
             available_in: self.available_in,
             published_after: self.published_after,
@@ -148,8 +202,21 @@ impl ResolvedFilter {
         self
     }
 
+    /// Whether the list may hold articles never published, which sort by creation time.
+    fn has_unpublished(&self) -> bool {
+        self.statuses
+            .iter()
+            .any(|s| matches!(s, Standing::Draft | Standing::Archived))
+    }
+
     fn apply(&self, now: DateTime<Utc>) -> Select<article::Entity> {
-        let mut query = article::Entity::find().filter(visible(now));
+        let statuses = self
+            .statuses
+            .iter()
+            .fold(Condition::any(), |any, s| any.add(standing_is(*s, now)));
+        let mut query = article::Entity::find()
+            .filter(visible_to(self.audience, now))
+            .filter(statuses);
         if let Some(ids) = &self.category_ids {
             query = query.filter(article::Column::CategoryId.is_in(ids.iter().copied()));
         }
@@ -177,13 +244,25 @@ impl ResolvedFilter {
     }
 }
 
-/// The sort column and direction of an order.
-fn sort_of(order: ArticleOrder) -> (article::Column, Order) {
+/// The sort key and direction of an order. Lists that may hold never-published articles
+/// sort those by their creation time, as [`cursor_of`] does.
+fn sort_of(order: ArticleOrder, unpublished: bool) -> (Expr, Order) {
+    let column = |c: article::Column| Expr::col((article::Entity, c));
+    let published = || {
+        if unpublished {
+            Expr::from(Func::coalesce([
+                column(article::Column::PublishedAt),
+                column(article::Column::CreatedAt),
+            ]))
+        } else {
+            column(article::Column::PublishedAt)
+        }
+    };
     match order {
-        ArticleOrder::Latest => (article::Column::PublishedAt, Order::Desc),
-        ArticleOrder::Oldest => (article::Column::PublishedAt, Order::Asc),
-        ArticleOrder::RecentlyUpdated => (article::Column::UpdatedAt, Order::Desc),
-        ArticleOrder::MostLiked => (article::Column::LikeCount, Order::Desc),
+        ArticleOrder::Latest => (published(), Order::Desc),
+        ArticleOrder::Oldest => (published(), Order::Asc),
+        ArticleOrder::RecentlyUpdated => (column(article::Column::UpdatedAt), Order::Desc),
+        ArticleOrder::MostLiked => (column(article::Column::LikeCount), Order::Desc),
     }
 }
 
@@ -204,17 +283,23 @@ pub fn cursor_of(article: &article::Model, order: ArticleOrder) -> Cursor {
 }
 
 /// Rows strictly past `cursor` when reading in `order` (`ahead`) or strictly before it.
-fn beyond(cursor: &Cursor, ahead: bool) -> Condition {
-    let (column, order) = sort_of(cursor.order);
+fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
+    let (column, order) = sort_of(cursor.order, unpublished);
     let descending = matches!(order, Order::Desc) == ahead;
     let key: sea_orm::Value = match cursor.key {
         SortKey::Time(t) => t.into(),
         SortKey::Count(c) => c.into(),
     };
     let (past_key, past_id) = if descending {
-        (column.lt(key.clone()), article::Column::Id.lt(cursor.id))
+        (
+            column.clone().lt(key.clone()),
+            article::Column::Id.lt(cursor.id),
+        )
     } else {
-        (column.gt(key.clone()), article::Column::Id.gt(cursor.id))
+        (
+            column.clone().gt(key.clone()),
+            article::Column::Id.gt(cursor.id),
+        )
     };
     Condition::any()
         .add(past_key)
@@ -243,14 +328,15 @@ pub async fn list(
         .map(|c| Cursor::decode("before", c, order))
         .transpose()?;
 
+    let unpublished = filter.has_unpublished();
     let mut query = filter.apply(now);
     if let Some(cursor) = &after {
-        query = query.filter(beyond(cursor, true));
+        query = query.filter(beyond(cursor, true, unpublished));
     }
     if let Some(cursor) = &before {
-        query = query.filter(beyond(cursor, false));
+        query = query.filter(beyond(cursor, false, unpublished));
     }
-    let (column, direction) = sort_of(order);
+    let (column, direction) = sort_of(order, unpublished);
     let forward = page.direction == Direction::Forward;
     let direction = match (direction, forward) {
         (d, true) => d,

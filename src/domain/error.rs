@@ -19,6 +19,12 @@ pub enum DomainError {
         /// What is wrong with it, for the caller.
         message: String,
     },
+    /// The caller's credentials are missing where needed, or not valid.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The database failed; details are logged, never shown to clients.
     #[error("database error: {0}")]
     Database(#[from] DbErr),

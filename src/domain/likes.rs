@@ -16,7 +16,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{articles, DomainError, DomainResult};
+use super::{access::Audience, articles, DomainError, DomainResult};
 
 /// A liker's id: the authenticated principal or the client id; at most this long.
 pub const MAX_LIKER_LEN: usize = 128;
@@ -89,7 +89,7 @@ pub async fn unlike(
 }
 
 async fn ensure_visible(db: &DatabaseConnection, now: DateTime<Utc>, id: i64) -> DomainResult<()> {
-    match articles::find_visible(db, now, id).await? {
+    match articles::find(db, Audience::Public, now, id).await? {
         Some(_) => Ok(()),
         None => Err(DomainError::NotFound { what: "article" }),
     }

@@ -3,13 +3,17 @@
 //! Every function takes the database handle and the current time where it needs them, so that
 //! visibility ("published, not in the future, not deleted") is decided in one place.
 
+pub mod access;
+pub mod api_keys;
 pub mod articles;
 pub mod categories;
 pub mod cursor;
+pub mod editorial;
 pub mod error;
 pub mod likes;
 pub mod locale;
 pub mod page;
 pub mod translations;
+pub mod validate;
 
 pub use error::{DomainError, DomainResult};

@@ -38,6 +38,17 @@ pub enum ArticleStatus {
     Archived,
 }
 
+impl From<ArticleStatus> for Standing {
+    fn from(status: ArticleStatus) -> Self {
+        match status {
+            ArticleStatus::Draft => Standing::Draft,
+            ArticleStatus::Scheduled => Standing::Scheduled,
+            ArticleStatus::Published => Standing::Published,
+            ArticleStatus::Archived => Standing::Archived,
+        }
+    }
+}
+
 impl From<Standing> for ArticleStatus {
     fn from(standing: Standing) -> Self {
         match standing {
@@ -114,6 +125,9 @@ pub struct ArticleFilter {
     pub published_before: Option<DateTime>,
     /// Only articles changed at or after this time: the checkpoint of a syndication sync.
     pub updated_since: Option<DateTime>,
+    /// Only articles in these states; default: PUBLISHED. Only editors and admins may ask
+    /// for others (FORBIDDEN otherwise).
+    pub status: Option<Vec<ArticleStatus>>,
 }
 
 impl From<ArticleFilter> for articles::ArticleFilter {
@@ -126,6 +140,9 @@ impl From<ArticleFilter> for articles::ArticleFilter {
             published_after: utc(filter.published_after),
             published_before: utc(filter.published_before),
             updated_since: utc(filter.updated_since),
+            statuses: filter
+                .status
+                .map(|list| list.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -419,8 +436,9 @@ pub struct ArticleQuery;
 
 #[Object]
 impl ArticleQuery {
-    /// One visible article, by global id or by slug (exactly one of the two). Null if there is
-    /// no such article or readers cannot see it.
+    /// One article, by global id or by slug (exactly one of the two). Null if there is no such
+    /// article or the requester cannot see it: readers and partners see published articles,
+    /// editors and admins every article that is not deleted.
     async fn article(
         &self,
         ctx: &Context<'_>,
@@ -436,9 +454,13 @@ impl ArticleQuery {
         let row = match (id, slug) {
             (Some(id), None) => {
                 let row_id = ids::decode_as("id", Kind::Article, &id)?;
-                articles::find_visible(db, now, row_id).await.gql()?
+                articles::find(db, context::audience(ctx), now, row_id)
+                    .await
+                    .gql()?
             }
-            (None, Some(slug)) => articles::find_visible_by_slug(db, now, &slug).await.gql()?,
+            (None, Some(slug)) => articles::find_by_slug(db, context::audience(ctx), now, &slug)
+                .await
+                .gql()?,
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
         };
         Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
@@ -464,7 +486,7 @@ impl ArticleQuery {
     ) -> async_graphql::Result<ArticleConnection> {
         let page = PageRequest::new(first, after, last, before).gql()?;
         let filter = articles::ArticleFilter::from(filter.unwrap_or_else(default_filter))
-            .resolve(context::db(ctx))
+            .resolve(context::db(ctx), context::audience(ctx))
             .await
             .gql()?;
         ArticleConnection::load(

@@ -143,7 +143,7 @@ impl Category {
         .gql()?;
         filter.category = None;
         let filter = articles::ArticleFilter::from(filter)
-            .resolve(db)
+            .resolve(db, context::audience(ctx))
             .await
             .gql()?
             .in_categories(scope);

@@ -6,7 +6,13 @@ use async_graphql::Context;
 use chrono_tz::Tz;
 
 use super::{error::bad_input, locale::Locale};
-use crate::{config::Config, domain::locale::Locale as DomainLocale};
+use crate::{
+    config::Config,
+    domain::{
+        access::{Audience, Principal},
+        locale::Locale as DomainLocale,
+    },
+};
 
 /// The id of the HTTP request, as in its `x-request-id` header and its log lines.
 #[derive(Debug, Clone)]
@@ -19,11 +25,39 @@ pub struct QueriesOnly {
     pub operation_name: Option<String>,
 }
 
-/// Who is asking: the authenticated principal or the client id, which is who a like belongs to.
+/// Who is asking.
 #[derive(Debug, Clone)]
-pub struct Viewer {
-    /// The liker id.
+pub struct Requester {
+    /// Who a like belongs to: the principal (`key:<id>`), else the client id (`client:<id>`).
     pub liker: String,
+    /// The API key's principal, for authenticated requests.
+    pub principal: Option<Principal>,
+}
+
+impl Requester {
+    /// The requester with this principal and client id.
+    pub fn new(principal: Option<Principal>, client_id: &str) -> Self {
+        let liker = match &principal {
+            Some(p) => format!("key:{}", p.key_id),
+            None => format!("client:{client_id}"),
+        };
+        Requester { liker, principal }
+    }
+}
+
+/// Who is asking.
+pub fn requester<'a>(ctx: &Context<'a>) -> &'a Requester {
+    ctx.data_unchecked::<Requester>()
+}
+
+/// The authenticated principal, if any.
+pub fn principal<'a>(ctx: &Context<'a>) -> Option<&'a Principal> {
+    requester(ctx).principal.as_ref()
+}
+
+/// Which articles the requester may see.
+pub fn audience(ctx: &Context<'_>) -> Audience {
+    Audience::of(principal(ctx))
 }
 
 /// The locales the request's `Accept-Language` header asks for, best first (maybe none).

@@ -51,6 +51,8 @@ pub fn from_domain(error: &DomainError) -> Error {
     match error {
         DomainError::NotFound { .. } => coded(NOT_FOUND, error.to_string()),
         DomainError::InvalidInput { field, message } => bad_input(field, message.clone()),
+        DomainError::Unauthenticated(message) => coded(UNAUTHENTICATED, message.clone()),
+        DomainError::Forbidden(message) => coded(FORBIDDEN, message.clone()),
         DomainError::Database(db) => {
             tracing::error!(error = %db, "database error while resolving a request");
             internal()

@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use super::{
     article::Article,
-    context::{self, preferences, Viewer},
+    context::{self, preferences, requester},
     error::DomainResultExt,
     ids::{self, Kind},
 };
@@ -36,8 +36,7 @@ impl LikeMutation {
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let viewer = ctx.data_unchecked::<Viewer>();
-        let state = likes::like(context::db(ctx), Utc::now(), id, &viewer.liker)
+        let state = likes::like(context::db(ctx), Utc::now(), id, &requester(ctx).liker)
             .await
             .gql()?;
         Ok(payload(ctx, state))
@@ -50,8 +49,7 @@ impl LikeMutation {
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let viewer = ctx.data_unchecked::<Viewer>();
-        let state = likes::unlike(context::db(ctx), Utc::now(), id, &viewer.liker)
+        let state = likes::unlike(context::db(ctx), Utc::now(), id, &requester(ctx).liker)
             .await
             .gql()?;
         Ok(payload(ctx, state))

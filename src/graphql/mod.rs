@@ -2,10 +2,13 @@
 //!
 //! One module per GraphQL type; the roots are merged from per-area parts.
 
+pub mod access;
 pub mod article;
 pub mod category;
 pub mod connection;
 pub mod context;
+pub mod editorial_articles;
+pub mod editorial_categories;
 pub mod error;
 pub mod extension;
 pub mod ids;
@@ -32,6 +35,7 @@ const PERSISTED_QUERY_CACHE: usize = 1024;
 #[derive(MergedObject, Default)]
 pub struct Query(
     article::ArticleQuery,
+    access::AccessQuery,
     category::CategoryQuery,
     node::NodeQuery,
     locale::LocaleQuery,
@@ -39,7 +43,12 @@ pub struct Query(
 
 /// All root mutation fields.
 #[derive(MergedObject, Default)]
-pub struct Mutation(likes::LikeMutation);
+pub struct Mutation(
+    likes::LikeMutation,
+    editorial_articles::ArticleMutation,
+    editorial_categories::CategoryMutation,
+    access::AccessMutation,
+);
 
 /// The newswire schema.
 pub type NewswireSchema = Schema<Query, Mutation, EmptySubscription>;

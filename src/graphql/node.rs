@@ -42,7 +42,7 @@ impl NodeQuery {
         let db = context::db(ctx);
         let locales = preferences(ctx, locales);
         Ok(match ids::decode("id", &id)? {
-            (Kind::Article, row) => articles::find_visible(db, Utc::now(), row)
+            (Kind::Article, row) => articles::find(db, context::audience(ctx), Utc::now(), row)
                 .await
                 .gql()?
                 .map(|r| Node::Article(Article::new(r, locales))),

@@ -9,7 +9,7 @@ use axum::{
 };
 
 use super::problem::problem;
-use crate::{graphql::context::Viewer, graphql::error, state::AppState};
+use crate::{graphql::error, state::AppState};
 
 /// Header a client may identify itself with.
 pub const CLIENT_ID_HEADER: HeaderName = HeaderName::from_static("x-client-id");
@@ -40,7 +40,11 @@ fn from_cookie(request: &Request) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// Puts the request's [`Viewer`] into its extensions, and sets the cookie when it was new.
+/// The client a request comes from, as it identified itself or as the server named it.
+#[derive(Debug, Clone)]
+pub struct ClientId(pub String);
+
+/// Puts the request's [`ClientId`] into its extensions, and sets the cookie when it was new.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let header_id = match request.headers().get(&CLIENT_ID_HEADER) {
         None => None,
@@ -61,9 +65,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         Some(id) => (id, false),
         None => (uuid::Uuid::new_v4().simple().to_string(), true),
     };
-    request.extensions_mut().insert(Viewer {
-        liker: format!("client:{client}"),
-    });
+    request.extensions_mut().insert(ClientId(client.clone()));
     let mut response = next.run(request).await;
     if issued {
         let secure = if state.config.site_url.starts_with("https:") {

@@ -12,11 +12,11 @@ use axum::{
     Extension,
 };
 
-use super::{problem::problem, REQUEST_ID};
+use super::{auth::Authenticated, client_id::ClientId, problem::problem, REQUEST_ID};
 use crate::{
     domain::locale,
     graphql::{
-        context::{AcceptedLocales, QueriesOnly, RequestId, Viewer},
+        context::{AcceptedLocales, QueriesOnly, RequestId, Requester},
         error,
         loaders::Loaders,
     },
@@ -83,7 +83,8 @@ fn not_acceptable() -> Response {
 /// `POST /graphql` with a JSON body.
 pub async fn post(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
+    Extension(client): Extension<ClientId>,
+    Extension(Authenticated(principal)): Extension<Authenticated>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -125,13 +126,15 @@ pub async fn post(
             )
         }
     };
-    execute(&state, request, &headers, viewer, media, false).await
+    let requester = Requester::new(principal, &client.0);
+    execute(&state, request, &headers, requester, media, false).await
 }
 
 /// `GET /graphql`: queries from the URL, or GraphiQL for a browser.
 pub async fn get(
     State(state): State<AppState>,
-    Extension(viewer): Extension<Viewer>,
+    Extension(client): Extension<ClientId>,
+    Extension(Authenticated(principal)): Extension<Authenticated>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -167,7 +170,8 @@ pub async fn get(
     };
     let operation_name = request.operation_name.clone();
     let request = request.data(QueriesOnly { operation_name });
-    execute(&state, request, &headers, viewer, media, true).await
+    let requester = Requester::new(principal, &client.0);
+    execute(&state, request, &headers, requester, media, true).await
 }
 
 /// Whether any error of `response` has one of `codes`.
@@ -182,7 +186,7 @@ async fn execute(
     state: &AppState,
     request: async_graphql::Request,
     headers: &HeaderMap,
-    viewer: Viewer,
+    requester: Requester,
     media: MediaType,
     cacheable: bool,
 ) -> Response {
@@ -199,12 +203,14 @@ async fn execute(
     let request = request
         .data(Loaders::new(
             &state.db,
-            &viewer.liker,
+            &requester.liker,
             Duration::from_micros(state.config.batch_delay_micros),
         ))
-        .data(viewer)
         .data(AcceptedLocales(accepted))
         .data(RequestId(request_id));
+    // What staff see (drafts, scheduled articles) must never land in a shared cache.
+    let private = requester.principal.is_some();
+    let request = request.data(requester);
     let response = state.schema.execute(request).await;
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
@@ -225,7 +231,9 @@ async fn execute(
         StatusCode::OK
     };
     let cache = if cacheable && response.errors.is_empty() {
-        response.cache_control.value()
+        let mut control = response.cache_control;
+        control.public &= !private;
+        control.value()
     } else {
         None
     };
@@ -255,7 +263,7 @@ async fn execute(
     }
     out.insert(
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language, X-Client-Id, Cookie"),
+        HeaderValue::from_static("Accept, Accept-Language, Authorization, X-Client-Id, Cookie"),
     );
     http
 }

@@ -1,5 +1,6 @@
 //! The HTTP layer: routing, limits, CORS, compression, request ids and tracing.
 
+mod auth;
 mod client_id;
 mod graphql;
 mod health;
@@ -39,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client_id::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

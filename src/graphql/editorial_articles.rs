@@ -1,0 +1,251 @@
+//! Editorial mutations on articles (EDITOR and ADMIN): write, translate, schedule, publish,
+//! withdraw, delete.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::Utc;
+
+use super::{
+    article::Article,
+    context::{self, preferences},
+    error::DomainResultExt,
+    ids::{self, Kind},
+    locale::Locale,
+    scalars::DateTime,
+};
+use crate::domain::{
+    access,
+    editorial::articles::{self, ArticlePatch, ArticleText, NewArticle},
+};
+
+/// An article's text in one language.
+#[derive(InputObject)]
+pub struct ArticleTextInput {
+    /// The language.
+    pub locale: Locale,
+    /// Headline, at most 300 characters. May stay empty while the original text is a draft.
+    pub title: String,
+    /// Standfirst, at most 1,000 characters.
+    pub summary: Option<String>,
+    /// Body HTML. It is sanitized: scripts, event handlers and `javascript:` links are
+    /// removed.
+    pub body: String,
+}
+
+impl From<ArticleTextInput> for ArticleText {
+    fn from(input: ArticleTextInput) -> Self {
+        ArticleText {
+            locale: input.locale.into(),
+            title: input.title,
+            summary: input.summary,
+            body: input.body,
+        }
+    }
+}
+
+/// A new article; it starts as a draft.
+#[derive(InputObject)]
+pub struct CreateArticleInput {
+    /// Unique slug: lowercase letters, digits and single hyphens.
+    pub slug: String,
+    /// Slug of its category.
+    pub category: String,
+    /// Its text in the language it is written in, which becomes its original language.
+    pub text: ArticleTextInput,
+    /// Who wrote it.
+    pub byline: Option<String>,
+    /// Where the story came from: an absolute http(s) URL.
+    pub source_url: Option<String>,
+}
+
+/// Changes to an article; omitted fields stay as they are, `null` clears a clearable one.
+#[derive(InputObject)]
+pub struct UpdateArticleInput {
+    /// A new slug.
+    pub slug: Option<String>,
+    /// Slug of a new category.
+    pub category: Option<String>,
+    /// A new original language; the article must have text in it.
+    pub original_locale: Option<Locale>,
+    /// A new byline; `null` clears it.
+    pub byline: MaybeUndefined<String>,
+    /// A new source URL; `null` clears it.
+    pub source_url: MaybeUndefined<String>,
+}
+
+fn patch_of<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}
+
+/// The article a mutation changed.
+#[derive(SimpleObject)]
+pub struct ArticlePayload {
+    /// The article as it is now.
+    pub article: Article,
+}
+
+/// The article a deletion removed from the site.
+#[derive(SimpleObject)]
+pub struct DeleteArticlePayload {
+    /// Global id the article had.
+    pub deleted_article_id: ID,
+    /// Slug the article had.
+    pub slug: String,
+    /// When it was deleted.
+    pub deleted_at: DateTime,
+}
+
+fn payload(ctx: &Context<'_>, row: entity::article::Model) -> ArticlePayload {
+    ArticlePayload {
+        article: Article::new(row, preferences(ctx, None)),
+    }
+}
+
+/// Checks the caller may edit, then reads the article id.
+fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<i64> {
+    access::require_editor(context::principal(ctx)).gql()?;
+    ids::decode_as("id", Kind::Article, id)
+}
+
+/// Editorial mutations on articles.
+#[derive(Default)]
+pub struct ArticleMutation;
+
+#[Object]
+impl ArticleMutation {
+    /// Create an article as a draft, with its original text (EDITOR, ADMIN).
+    async fn create_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article.")] input: CreateArticleInput,
+    ) -> async_graphql::Result<ArticlePayload> {
+        access::require_editor(context::principal(ctx)).gql()?;
+        let new = NewArticle {
+            slug: input.slug,
+            category: input.category,
+            original: input.text.into(),
+            byline: input.byline,
+            source_url: input.source_url,
+        };
+        let row = articles::create(context::db(ctx), Utc::now(), new)
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Change an article's slug, category, original language, byline or source (EDITOR,
+    /// ADMIN).
+    async fn update_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+        #[graphql(desc = "The changes.")] input: UpdateArticleInput,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let patch = ArticlePatch {
+            slug: input.slug,
+            category: input.category,
+            original_locale: input.original_locale.map(Into::into),
+            byline: patch_of(input.byline),
+            source_url: patch_of(input.source_url),
+        };
+        let row = articles::update(context::db(ctx), Utc::now(), id, patch)
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Add or replace the article's text in one language (EDITOR, ADMIN).
+    async fn upsert_article_translation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+        #[graphql(desc = "The text.")] input: ArticleTextInput,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let row = articles::upsert_translation(context::db(ctx), Utc::now(), id, input.into())
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Remove the article's text in one language; never the original (EDITOR, ADMIN).
+    async fn delete_article_translation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+        #[graphql(desc = "The language to remove.")] locale: Locale,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let row = articles::delete_translation(context::db(ctx), Utc::now(), id, locale.into())
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Publish the article: now, or at `at` if it lies in the future (the article is then
+    /// SCHEDULED and appears to readers at that moment). It needs a title and a body in its
+    /// original language (EDITOR, ADMIN).
+    async fn publish_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+        #[graphql(desc = "When to publish; omitted or past: now.")] at: Option<DateTime>,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let at = at.map(|t| t.0.with_timezone(&Utc));
+        let row = articles::publish(context::db(ctx), Utc::now(), id, at)
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Take the article back to draft; readers no longer see it (EDITOR, ADMIN).
+    async fn unpublish_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let row = articles::unpublish(context::db(ctx), Utc::now(), id)
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Withdraw the article from the site but keep it (EDITOR, ADMIN).
+    async fn archive_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let row = articles::archive(context::db(ctx), Utc::now(), id)
+            .await
+            .gql()?;
+        Ok(payload(ctx, row))
+    }
+
+    /// Delete the article for everyone. The deletion is recorded, so partners syncing with
+    /// `updatedSince` learn of it (EDITOR, ADMIN).
+    async fn delete_article(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+    ) -> async_graphql::Result<DeleteArticlePayload> {
+        let row_id = editable(ctx, &id)?;
+        let row = articles::delete(context::db(ctx), Utc::now(), row_id)
+            .await
+            .gql()?;
+        let zone = context::config(ctx).time_zone;
+        let deleted_at = row.deleted_at.unwrap_or(row.updated_at);
+        Ok(DeleteArticlePayload {
+            deleted_article_id: id,
+            slug: row.slug,
+            deleted_at: DateTime(deleted_at.with_timezone(&zone).fixed_offset()),
+        })
+    }
+}
