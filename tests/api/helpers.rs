@@ -167,6 +167,55 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// Creates an API key with `role` and returns its secret.
+    pub async fn api_key(&self, role: entity::ApiRole) -> String {
+        newswire::domain::api_keys::create(&self.db, Utc::now(), "test key", role)
+            .await
+            .expect("create an API key")
+            .secret
+    }
+
+    /// POSTs a GraphQL request with `Authorization: Bearer <secret>`.
+    pub async fn post_as(&self, secret: &str, query: &str, variables: Value) -> Reply {
+        let bearer = format!("Bearer {secret}");
+        self.post(
+            query,
+            variables,
+            &[("authorization", &bearer), ("x-client-id", "staff")],
+        )
+        .await
+    }
+
+    /// Runs a query as the holder of `secret`; it must succeed. Returns its `data`.
+    pub async fn data_as(&self, secret: &str, query: &str, variables: Value) -> Value {
+        let reply = self.post_as(secret, query, variables).await;
+        assert!(
+            reply.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            reply.text
+        );
+        reply.body["data"].clone()
+    }
+
+    /// Every row of the content and key tables, to show that a refused write changed nothing.
+    pub async fn fingerprint(&self) -> String {
+        format!(
+            "{:?}{:?}{:?}{:?}{:?}{:?}",
+            category::Entity::find().all(&self.db).await.unwrap(),
+            category_translation::Entity::find()
+                .all(&self.db)
+                .await
+                .unwrap(),
+            article::Entity::find().all(&self.db).await.unwrap(),
+            article_translation::Entity::find()
+                .all(&self.db)
+                .await
+                .unwrap(),
+            article_like::Entity::find().all(&self.db).await.unwrap(),
+            entity::api_key::Entity::find().all(&self.db).await.unwrap(),
+        )
+    }
+
     /// Creates a category with names in Korean and English.
     pub async fn category(&self, slug: &str, parent: Option<i64>) -> category::Model {
         let now = Utc::now();

@@ -5,6 +5,8 @@
 
 mod helpers;
 
+mod auth;
+mod editorial;
 mod errors;
 mod http;
 mod likes;
