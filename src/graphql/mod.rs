@@ -11,6 +11,7 @@ pub mod editorial_articles;
 pub mod editorial_categories;
 pub mod error;
 pub mod extension;
+pub mod field_order;
 pub mod ids;
 pub mod likes;
 pub mod loaders;
@@ -61,6 +62,7 @@ pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscript
         .extension(extension::ErrorCodes {
             max_aliases: config.max_aliases,
         })
+        .extension(field_order::FieldOrder)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
             PERSISTED_QUERY_CACHE,
         )))

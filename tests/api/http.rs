@@ -392,3 +392,41 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn response_fields_come_in_the_order_the_query_asked_for() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    app.article(crate::helpers::ArticleSpec::published("ordered", cat.id, 1))
+        .await;
+    let query = "query { z: locales { code } articles { nodes { title slug ...Extra category { slug name } likeCount locale } } a: locales { code } }
+                 fragment Extra on Article { viewerHasLiked id }";
+    let reply = app.post(query, json!({}), &[]).await;
+    let order = [
+        "\"z\"",
+        "\"articles\"",
+        "\"title\"",
+        "\"slug\"",
+        "\"viewerHasLiked\"",
+        "\"id\":\"Q",
+        "\"category\"",
+        "\"name\"",
+        "\"likeCount\"",
+        "\"locale\"",
+        "\"a\"",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|key| {
+            reply
+                .text
+                .find(key)
+                .unwrap_or_else(|| panic!("{key} missing: {}", reply.text))
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "out of order: {}",
+        reply.text
+    );
+}
