@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod seed;
 pub mod state;
 pub mod telemetry;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, graphql::NewswireSchema, http::rate_limit::Limiter};
+use crate::{config::Config, graphql::NewswireSchema, http::rate_limit::Limiter, metrics::Metrics};
 
 /// Shared application state; clones are cheap.
 #[derive(Clone)]
@@ -17,11 +17,15 @@ pub struct AppState {
     pub schema: NewswireSchema,
     /// Per-client request limiter; `None` when rate limiting is off.
     pub limiter: Option<Limiter>,
+    /// Prometheus counters.
+    pub metrics: Metrics,
 }
 
 impl AppState {
-    /// State for serving `db` with `config`.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    /// State for serving `db` with `config`; every statement `db` sends is counted.
+    pub fn new(mut db: DatabaseConnection, config: Config) -> Self {
+        let metrics = Metrics::new();
+        metrics.observe(&mut db);
         let config = Arc::new(config);
         let schema = crate::graphql::schema(config.clone(), db.clone());
         let limiter = Limiter::from_config(&config);
@@ -30,6 +34,7 @@ impl AppState {
             config,
             schema,
             limiter,
+            metrics,
         }
     }
 }

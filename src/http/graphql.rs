@@ -211,7 +211,10 @@ async fn execute(
     // What staff see (drafts, scheduled articles) must never land in a shared cache.
     let private = requester.principal.is_some();
     let request = request.data(requester);
+    let timer = state.metrics.graphql_seconds.start_timer();
     let response = state.schema.execute(request).await;
+    timer.observe_duration();
+    state.metrics.graphql_requests.inc();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED

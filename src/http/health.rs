@@ -1,4 +1,4 @@
-//! Liveness and readiness probes.
+//! Liveness and readiness probes, and metrics.
 
 use axum::{extract::State, http::StatusCode};
 
@@ -18,4 +18,15 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) 
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
+}
+
+/// Prometheus metrics in text format.
+pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
 }

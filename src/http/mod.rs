@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(graphql)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
+        .route("/metrics", get(health::metrics))
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CompressionLayer::new())

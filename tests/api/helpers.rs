@@ -3,10 +3,7 @@
 //! Each test gets its own database: a SQLite file in the temp directory by default, or a new
 //! PostgreSQL database when `TEST_DATABASE_URL` names a server (it is dropped afterwards).
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc,
-};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::{
     body::Body,
@@ -19,7 +16,7 @@ use entity::{
     Locale,
 };
 use http_body_util::BodyExt;
-use newswire::{config::SeedMode, db, AppState, Config};
+use newswire::{config::SeedMode, db, metrics::Metrics, AppState, Config};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
 };
@@ -37,7 +34,8 @@ pub struct TestApp {
     router: Router,
     /// The database the app serves, for fixtures and checks.
     pub db: DatabaseConnection,
-    statements: Arc<AtomicUsize>,
+    metrics: Metrics,
+    counted: AtomicU64,
     store: Store,
 }
 
@@ -90,27 +88,27 @@ impl TestApp {
         // Every request of a test comes from one address; the limit has tests of its own.
         config.rate_limit_per_second = 0;
         adjust(&mut config);
-        let mut conn = db::connect(&config)
+        let conn = db::connect(&config)
             .await
             .expect("connect to the test database");
-        let statements = Arc::new(AtomicUsize::new(0));
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        });
         db::migrate(&conn).await.expect("migrate the test database");
+        // The app counts the statements it sends (as `/metrics` shows); fixtures written
+        // through `db` are not counted.
         let state = AppState::new(conn.clone(), config);
+        let metrics = state.metrics.clone();
         TestApp {
             router: newswire::app(state),
             db: conn,
-            statements,
+            metrics,
+            counted: AtomicU64::new(0),
             store,
         }
     }
 
-    /// SQL statements run since the last call.
-    pub fn take_statements(&self) -> usize {
-        self.statements.swap(0, Ordering::SeqCst)
+    /// SQL statements the app ran since the last call, as its `/metrics` counts them.
+    pub fn take_statements(&self) -> u64 {
+        let now = self.metrics.sql_statements.get();
+        now - self.counted.swap(now, Ordering::SeqCst)
     }
 
     /// Sends any request through the router.

@@ -430,3 +430,28 @@ async fn response_fields_come_in_the_order_the_query_asked_for() {
         reply.text
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_sql_statements() {
+    let app = TestApp::spawn().await;
+    app.post("{ articles { nodes { slug } } }", json!({}), &[])
+        .await;
+    let reply = app.send(get("/metrics", "text/plain")).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.text.contains("newswire_graphql_requests_total 1"),
+        "{}",
+        reply.text
+    );
+    let statements: f64 = reply
+        .text
+        .lines()
+        .find_map(|l| l.strip_prefix("newswire_sql_statements_total "))
+        .expect("the statement counter is exported")
+        .parse()
+        .unwrap();
+    assert!(statements >= 1.0);
+    assert!(reply
+        .text
+        .contains("newswire_graphql_request_duration_seconds_bucket"));
+}
