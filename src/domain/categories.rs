@@ -49,6 +49,21 @@ pub async fn by_ids(
     Ok(rows.into_iter().map(|c| (c.id, c)).collect())
 }
 
+/// The categories with these ids, each with its names in every locale, in one statement.
+pub async fn with_names(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> DomainResult<Vec<(category::Model, Vec<category_translation::Model>)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(category::Entity::find()
+        .filter(category::Column::Id.is_in(ids.iter().copied()))
+        .find_with_related(category_translation::Entity)
+        .all(db)
+        .await?)
+}
+
 /// The children of each of these categories, in editorial order.
 pub async fn children_of(
     db: &DatabaseConnection,

@@ -15,6 +15,7 @@ use super::{
     ids::{self, Kind},
     loaders::Loaders,
     locale::Locale,
+    prefetch,
     scalars::DateTime,
 };
 use crate::domain::{
@@ -463,6 +464,9 @@ impl ArticleQuery {
                 .gql()?,
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
         };
+        if let Some(row) = &row {
+            prefetch::articles(ctx, &[ctx.look_ahead()], std::slice::from_ref(row)).await?;
+        }
         Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
     }
 
@@ -524,6 +528,7 @@ impl ArticleQuery {
         let rows = likes::most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
             .await
             .gql()?;
+        prefetch::articles(ctx, &[ctx.look_ahead()], &rows).await?;
         let locales = preferences(ctx, locales);
         Ok(rows
             .into_iter()

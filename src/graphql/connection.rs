@@ -8,6 +8,7 @@ use super::{
     article::Article,
     context::{self, Preferences},
     error::DomainResultExt,
+    prefetch,
 };
 use crate::domain::{
     articles::{self, ResolvedFilter},
@@ -58,6 +59,14 @@ impl ArticleConnection {
         let page = articles::list(context::db(ctx), now, &filter, order, &page)
             .await
             .gql()?;
+        let look = ctx.look_ahead();
+        let rows: Vec<article::Model> = page.items.iter().map(|(_, row)| row.clone()).collect();
+        prefetch::articles(
+            ctx,
+            &[look.field("nodes"), look.field("edges").field("node")],
+            &rows,
+        )
+        .await?;
         Ok(ArticleConnection {
             page,
             filter,

@@ -17,6 +17,7 @@ pub mod likes;
 pub mod loaders;
 pub mod locale;
 pub mod node;
+pub mod prefetch;
 pub mod scalars;
 
 use std::sync::Arc;

@@ -491,6 +491,9 @@ pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
         )
         .await?;
     }
+    // Fresh planner statistics: without them the first queries after a bulk load can pick
+    // full scans over the indexes.
+    db.execute_unprepared("ANALYZE").await?;
     tracing::info!(
         articles = count,
         likes = total_likes,
