@@ -3,7 +3,13 @@
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use entity::ApiRole;
+use mimalloc::MiMalloc;
 use newswire::{config::Config, db, domain::api_keys, seed, telemetry};
+
+/// mimalloc: a request allocates many small, short-lived objects, which glibc's allocator
+/// serves markedly slower across worker threads (see BENCH.md).
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
 
 /// A multilingual GraphQL news backend.
 #[derive(Parser)]
