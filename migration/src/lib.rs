@@ -7,6 +7,7 @@ mod m20261126_000001_create_categories;
 mod m20261126_000002_create_articles;
 mod m20261126_000003_create_likes;
 mod m20261126_000004_create_api_keys;
+mod m20261126_000005_index_likes_by_liker;
 
 /// Applies newswire's migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_articles::Migration),
             Box::new(m20261126_000003_create_likes::Migration),
             Box::new(m20261126_000004_create_api_keys::Migration),
+            Box::new(m20261126_000005_index_likes_by_liker::Migration),
         ]
     }
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Collects benchmark figures.
+
+  report.py record OUT DB OP KIND RESULT SQL REQUESTS RSS_KB   one operation's figures
+  report.py table OUT                                           the Markdown table of a run
+"""
+import json
+import sys
+
+
+def record(out, db, op, kind, result, sql, requests, rss_kb):
+    if kind == "oha":
+        with open(result) as f:
+            data = json.load(f)
+        summary, pct = data["summary"], data["latencyPercentiles"]
+        codes = data.get("statusCodeDistribution") or {}
+        ok = sum(n for code, n in codes.items() if code.startswith("2"))
+        errors = sum(n for code, n in codes.items() if not code.startswith("2"))
+        errors += sum((data.get("errorDistribution") or {}).values())
+        rps, p50, p99 = summary["requestsPerSec"], pct["p50"], pct["p99"]
+    else:
+        with open(result) as f:
+            data = json.loads(f.read().strip().splitlines()[-1])
+        ok = data["requests"] - data["non2xx"]
+        errors = data["errors"] + data["non2xx"]
+        rps, p50, p99 = data["requests"] / data["seconds"], data["p50"], data["p99"]
+    requests = int(float(requests))
+    row = {
+        "db": db,
+        "op": op,
+        "rps": round(rps, 1),
+        "p50_ms": round(p50 * 1000, 2),
+        "p99_ms": round(p99 * 1000, 2),
+        "ok": ok,
+        "errors": errors,
+        "sql_per_request": round(float(sql) / requests, 2) if requests else None,
+        "peak_rss_mib": round(int(rss_kb) / 1024, 1),
+    }
+    with open(f"{out}/summary.jsonl", "a") as f:
+        f.write(json.dumps(row) + "\n")
+    print(row)
+
+
+def table(out):
+    rows = [json.loads(line) for line in open(f"{out}/summary.jsonl")]
+    lines = [
+        "| database | operation | req/s | p50 ms | p99 ms | errors | SQL/request | peak RSS MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['db']} | {r['op']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} "
+            f"| {r['sql_per_request'] if r['sql_per_request'] is not None else '-'} | {r['peak_rss_mib'] or '-'} |"
+        )
+    text = "\n".join(lines) + "\n"
+    with open(f"{out}/report.md", "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "record":
+        record(*sys.argv[2:])
+    else:
+        table(sys.argv[2])

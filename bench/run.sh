@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The newswire benchmark: builds release, seeds the synthetic dataset, starts the server and
+# drives it at a fixed concurrency for fixed durations, on PostgreSQL and on SQLite; then the
+# ceilings on the same machine in the same run (the home page's rows by one prepared SQL
+# statement under pgbench, and a static server returning the home page's bytes).
+#
+#   bench/run.sh [all|postgres|sqlite]
+#
+# Settings (environment): DURATION (10s), CONCURRENCY (32), ARTICLES (100000),
+# PG_URL (postgres://postgres@127.0.0.1:5432), PORT (8100).
+# Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WHICH=${1:-all}
+DURATION=${DURATION:-10s}
+SECONDS_EACH=${DURATION%s}
+C=${CONCURRENCY:-32}
+N=${ARTICLES:-100000}
+PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
+PORT=${PORT:-8100}
+OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+BIN=target/release/newswire
+URL="http://127.0.0.1:$PORT/graphql"
+mkdir -p "$OUT"
+
+echo "== build"
+cargo build --release
+command -v oha >/dev/null || cargo install oha --locked
+for tool in wrk nginx; do
+  command -v "$tool" >/dev/null || apt-get install -y "$tool" >/dev/null || apt-get install -y "$tool-light" >/dev/null
+done
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc)"
+  echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB"
+  echo "load: concurrency $C, $DURATION per operation, $N articles"
+} | tee "$OUT/machine.txt"
+
+metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="newswire_$1" '$1 == m {print $2}'; }
+
+measure() { # db op kind [oha body flag] [file]
+  local db=$1 op=$2 kind=$3 flag=${4:-} file=${5:-}
+  local sql0 req0 result="$OUT/$db/$op.$kind"
+  sql0=$(metric sql_statements_total); req0=$(metric graphql_requests_total)
+  echo 5 > "/proc/$SERVER/clear_refs"
+  if [ "$kind" = oha ]; then
+    oha -z "$DURATION" -c "$C" -w --no-tui --output-format json -m POST \
+      -H 'content-type: application/json' -H 'x-client-id: bench-reader' \
+      "$flag" "$file" "$URL" > "$result"
+  else
+    BENCH_OUT="$OUT/$db" wrk -t2 -c"$C" -d"$DURATION" -s bench/like.lua "$URL" > "$result"
+  fi
+  local sql1 req1 rss
+  sql1=$(metric sql_statements_total); req1=$(metric graphql_requests_total)
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+  python3 bench/report.py record "$OUT" "$db" "$op" "$kind" "$result" \
+    "$(echo "$sql1 - $sql0" | bc)" "$(echo "$req1 - $req0" | bc)" "$rss"
+}
+
+run_database() { # name url
+  local db=$1 url=$2
+  mkdir -p "$OUT/$db"
+  echo "== $db: seeding $N articles"
+  local started=$SECONDS
+  DATABASE_URL=$url NEWSWIRE_LOG_FORMAT=json RUST_LOG=info "$BIN" seed --synthetic "$N" \
+    | tail -n 1 | tee "$OUT/$db/seed.log"
+  echo "seed seconds (wall): $((SECONDS - started))" | tee -a "$OUT/$db/seed.log"
+
+  DATABASE_URL=$url NEWSWIRE_SEED=none NEWSWIRE_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
+    NEWSWIRE_BIND="127.0.0.1:$PORT" "$BIN" serve > "$OUT/$db/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+  python3 bench/prepare.py "$URL" "$OUT/$db" | tee "$OUT/$db/pages.json"
+  curl -s "$URL" -H 'content-type: application/json' -H 'x-client-id: bench-reader' \
+    -d @"$OUT/$db/home.json" > "$OUT/$db/home.response.json"
+
+  for op in home category_first category_last deep most_liked; do
+    echo "== $db: $op"
+    measure "$db" "$op" oha -D "$OUT/$db/$op.json"
+  done
+  echo "== $db: article"
+  measure "$db" article oha -Z "$OUT/$db/article.lines"
+  echo "== $db: like"
+  measure "$db" like wrk
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+}
+
+ceilings() { # needs the PostgreSQL run's database and home page bytes
+  echo "== ceiling: the home page's rows by one prepared SQL statement (pgbench)"
+  pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f bench/home.sql "$PG_URL/newswire_bench" \
+    > "$OUT/pgbench.txt" 2>&1
+  grep -E "^(tps|latency average)" "$OUT/pgbench.txt"
+  python3 - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+text = open(f"{out}/pgbench.txt").read()
+tps = float(re.search(r"tps = ([0-9.]+)", text).group(1))
+avg = float(re.search(r"latency average = ([0-9.]+) ms", text).group(1))
+with open(f"{out}/summary.jsonl", "a") as f:
+    f.write(json.dumps({"db": "postgres", "op": "ceiling: home rows, one prepared SQL (pgbench)",
+        "rps": tps, "p50_ms": avg, "p99_ms": None, "ok": None, "errors": 0,
+        "sql_per_request": 1, "peak_rss_mib": None}) + "\n")
+PY
+
+  echo "== ceiling: a static server returning the home page's bytes (nginx)"
+  local dir="$PWD/$OUT/static"
+  mkdir -p "$dir/www"
+  cp "$OUT/postgres/home.response.json" "$dir/www/home.json"
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  server { listen 127.0.0.1:$((PORT + 1)); root $dir/www; }
+}
+CONF
+  nginx -c "$dir/nginx.conf"
+  oha -z "$DURATION" -c "$C" -w --no-tui --output-format json \
+    "http://127.0.0.1:$((PORT + 1))/home.json" > "$OUT/static.oha"
+  nginx -c "$dir/nginx.conf" -s stop
+  python3 bench/report.py record "$OUT" static "ceiling: same bytes from nginx" oha "$OUT/static.oha" 0 0 0
+}
+
+if [ "$WHICH" = all ] || [ "$WHICH" = postgres ]; then
+  psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS newswire_bench WITH (FORCE)" -c "CREATE DATABASE newswire_bench"
+  run_database postgres "$PG_URL/newswire_bench"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
+  rm -f "$OUT/bench.db"*
+  run_database sqlite "sqlite://$PWD/$OUT/bench.db?mode=rwc"
+fi
+if [ "$WHICH" = all ] || [ "$WHICH" = postgres ]; then
+  ceilings
+fi
+python3 bench/report.py table "$OUT"
+echo "results: $OUT"
