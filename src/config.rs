@@ -87,6 +87,10 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
 
+    /// Seconds a like ranking (`mostLiked`) is reused before it is counted again (0: never).
+    #[arg(long, env = "NEWSWIRE_RANKING_TTL_SECS", default_value_t = 10)]
+    pub ranking_ttl_secs: u64,
+
     /// Most database connections held open.
     #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: u32,

@@ -139,7 +139,7 @@ pub async fn liked_by(
 }
 
 /// The span of time a ranking counts likes over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LikeWindow {
     /// The last 24 hours.
     Day,

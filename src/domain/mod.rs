@@ -13,6 +13,7 @@ pub mod error;
 pub mod likes;
 pub mod locale;
 pub mod page;
+pub mod rankings;
 pub mod translations;
 pub mod validate;
 

@@ -21,9 +21,10 @@ use super::{
 use crate::domain::{
     articles::{self, Standing},
     categories, cursor,
-    likes::{self, LikeWindow as DomainWindow},
+    likes::LikeWindow as DomainWindow,
     locale::{self as domain_locale, Locale as DomainLocale},
     page::{self, PageRequest},
+    rankings::Rankings,
 };
 
 /// Where an article stands in the editorial workflow. Readers only ever see PUBLISHED.
@@ -503,7 +504,9 @@ impl ArticleQuery {
         .await
     }
 
-    /// The visible articles with the most likes in a window of time, most liked first.
+    /// The visible articles with the most likes in a window of time, most liked first. The
+    /// ranking is recounted at most every few seconds (10 by default); like counts and
+    /// visibility are always current.
     #[graphql(complexity = "page_cost(Some(first), None, child_complexity)")]
     async fn most_liked(
         &self,
@@ -525,7 +528,9 @@ impl ArticleQuery {
             Some(slug) => Some(categories::scope(db, "category", &slug, true).await.gql()?),
             None => None,
         };
-        let rows = likes::most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
+        let rows = ctx
+            .data_unchecked::<Rankings>()
+            .most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
             .await
             .gql()?;
         prefetch::articles(ctx, &[ctx.look_ahead()], &rows).await?;

@@ -27,7 +27,7 @@ use async_graphql::{
     EmptySubscription, MergedObject, Schema, SchemaBuilder,
 };
 
-use crate::config::Config;
+use crate::{config::Config, domain::rankings::Rankings};
 
 /// Persisted-query documents kept per instance; a client whose hash was evicted is told
 /// `PERSISTED_QUERY_NOT_FOUND` and sends the full query once more.
@@ -71,7 +71,12 @@ pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscript
 
 /// The schema serving requests against `db`.
 pub fn schema(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> NewswireSchema {
-    builder(&config).data(config.clone()).data(db).finish()
+    let rankings = Rankings::new(std::time::Duration::from_secs(config.ranking_ttl_secs));
+    builder(&config)
+        .data(config.clone())
+        .data(db)
+        .data(rankings)
+        .finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

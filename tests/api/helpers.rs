@@ -87,6 +87,8 @@ impl TestApp {
         config.seed = SeedMode::None;
         // Every request of a test comes from one address; the limit has tests of its own.
         config.rate_limit_per_second = 0;
+        // Rankings are recounted on every request, so tests see their own likes at once.
+        config.ranking_ttl_secs = 0;
         adjust(&mut config);
         let conn = db::connect(&config)
             .await

@@ -213,3 +213,37 @@ async fn most_liked_counts_likes_within_the_window() {
     assert_eq!(slugs(&data["sport"]), ["today"]);
     assert_eq!(data["none"], json!([]));
 }
+
+#[tokio::test]
+async fn rankings_are_reused_for_a_while_but_counts_stay_live() {
+    let app = TestApp::spawn_with(|c| c.ranking_ttl_secs = 60).await;
+    let cat = app.category("news", None).await;
+    let first = app
+        .article(ArticleSpec::published("first", cat.id, 5))
+        .await;
+    let second = app
+        .article(ArticleSpec::published("second", cat.id, 6))
+        .await;
+    app.like_at(&first, "r1", Utc::now()).await;
+    let query = "{ mostLiked(window: DAY) { slug likeCount } }";
+    assert_eq!(
+        app.data(query, json!({})).await["mostLiked"],
+        json!([{ "slug": "first", "likeCount": 1 }])
+    );
+    for i in 0..3 {
+        app.like_at(&second, &format!("s{i}"), Utc::now()).await;
+    }
+    app.like_at(&first, "r2", Utc::now()).await;
+    // The ranking is the cached one; the counts are read now.
+    assert_eq!(
+        app.data(query, json!({})).await["mostLiked"],
+        json!([{ "slug": "first", "likeCount": 2 }])
+    );
+    let other_size = app
+        .data("{ mostLiked(window: DAY, first: 5) { slug } }", json!({}))
+        .await;
+    assert_eq!(
+        other_size["mostLiked"],
+        json!([{ "slug": "second" }, { "slug": "first" }])
+    );
+}

@@ -1,0 +1,71 @@
+//! Like rankings, recomputed at most every few seconds.
+//!
+//! Counting a week of likes is the most expensive read there is, and a ranking a few seconds
+//! old is as good as a fresh one. The ranked ids are cached for a short time (concurrent
+//! misses share one computation); the articles themselves are read fresh on every request,
+//! so like counts stay live and an article hidden since is never shown.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use entity::article;
+use moka::future::Cache;
+use sea_orm::DatabaseConnection;
+
+use super::{articles, likes, likes::LikeWindow, DomainError, DomainResult};
+
+/// What a ranking is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RankingKey {
+    window: LikeWindow,
+    limit: u64,
+    categories: Option<Vec<i64>>,
+}
+
+/// The ranking cache, shared by all requests of a server.
+#[derive(Clone)]
+pub struct Rankings {
+    cache: Cache<RankingKey, Arc<Vec<i64>>>,
+}
+
+impl Rankings {
+    /// Rankings kept for `ttl`; a zero `ttl` recomputes every time.
+    pub fn new(ttl: Duration) -> Rankings {
+        Rankings {
+            cache: Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(ttl)
+                .build(),
+        }
+    }
+
+    /// The visible articles with the most likes in `window`, most first: see
+    /// [`likes::most_liked`].
+    pub async fn most_liked(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+        window: LikeWindow,
+        limit: u64,
+        categories: Option<&[i64]>,
+    ) -> DomainResult<Vec<article::Model>> {
+        let key = RankingKey {
+            window,
+            limit,
+            categories: categories.map(<[i64]>::to_vec),
+        };
+        let ids = self
+            .cache
+            .try_get_with(key, async {
+                let rows = likes::most_liked(db, now, window, limit, categories).await?;
+                Ok::<_, DomainError>(Arc::new(rows.iter().map(|r| r.id).collect()))
+            })
+            .await
+            .map_err(|e| match Arc::try_unwrap(e) {
+                Ok(error) => error,
+                Err(shared) => DomainError::Database(sea_orm::DbErr::Custom(shared.to_string())),
+            })?;
+        let mut rows = articles::visible_by_ids(db, now, &ids).await?;
+        Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
+    }
+}
