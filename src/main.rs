@@ -145,7 +145,10 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&db).await?;
             match (demo, synthetic) {
                 (_, Some(n)) => seed::synthetic::seed(&db, n).await?,
-                (true, None) => seed::demo::seed(&db).await?,
+                (true, None) if seed::is_empty(&db).await? => seed::demo::seed(&db).await?,
+                (true, None) => anyhow::bail!(
+                    "the database already has content; the demo newsroom goes into an empty one"
+                ),
                 (false, None) => anyhow::bail!("say what to seed: --demo or --synthetic N"),
             }
         }
