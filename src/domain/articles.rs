@@ -284,9 +284,8 @@ pub fn cursor_of(article: &article::Model, order: ArticleOrder) -> Cursor {
 
 /// Rows strictly past `cursor` when reading in `order` (`ahead`) or strictly before it.
 ///
-/// The condition is `key ≤ k AND (key < k OR (key = k AND id < i))` (mirrored for the other
-/// direction): the leading range bound lets both databases seek straight into the order's
-/// index, so a page 5,000 deep costs what the first page costs.
+/// A row-value comparison, `(key, id) < (k, i)` (or `>`), which both databases turn into one
+/// range of the order's index: a page 5,000 deep costs what the first page costs.
 fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
     let (column, order) = sort_of(cursor.order, unpublished);
     let descending = matches!(order, Order::Desc) == ahead;
@@ -294,24 +293,9 @@ fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
         SortKey::Time(t) => t.into(),
         SortKey::Count(c) => c.into(),
     };
-    let (bound, past_key, past_id) = if descending {
-        (
-            column.clone().lte(key.clone()),
-            column.clone().lt(key.clone()),
-            article::Column::Id.lt(cursor.id),
-        )
-    } else {
-        (
-            column.clone().gte(key.clone()),
-            column.clone().gt(key.clone()),
-            article::Column::Id.gt(cursor.id),
-        )
-    };
-    Condition::all().add(bound).add(
-        Condition::any()
-            .add(past_key)
-            .add(Condition::all().add(column.eq(key)).add(past_id)),
-    )
+    let row = Expr::tuple([column, Expr::col((article::Entity, article::Column::Id))]);
+    let at = Expr::tuple([Expr::val(key), Expr::val(cursor.id)]);
+    Condition::all().add(if descending { row.lt(at) } else { row.gt(at) })
 }
 
 /// One page of the visible articles matching `filter`, in `order`, keyset-paginated.
