@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{config::Config, graphql::NewswireSchema, http::rate_limit::Limiter, metrics::Metrics};
+use crate::{
+    config::Config, graphql::executor::Executor, http::rate_limit::Limiter, metrics::Metrics,
+};
 
 /// Shared application state; clones are cheap.
 #[derive(Clone)]
@@ -13,8 +15,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The configuration the server started with.
     pub config: Arc<Config>,
-    /// The GraphQL schema, with the database and configuration attached.
-    pub schema: NewswireSchema,
+    /// Runs GraphQL requests on the schema, which has the database and configuration attached.
+    pub graphql: Executor,
     /// Per-client request limiter; `None` when rate limiting is off.
     pub limiter: Option<Limiter>,
     /// Prometheus counters.
@@ -27,12 +29,12 @@ impl AppState {
         let metrics = Metrics::new();
         metrics.observe(&mut db);
         let config = Arc::new(config);
-        let schema = crate::graphql::schema(config.clone(), db.clone());
+        let graphql = Executor::new(crate::graphql::schema(config.clone(), db.clone()), &config);
         let limiter = Limiter::from_config(&config);
         AppState {
             db,
             config,
-            schema,
+            graphql,
             limiter,
             metrics,
         }

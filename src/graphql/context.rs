@@ -14,17 +14,6 @@ use crate::{
     },
 };
 
-/// The id of the HTTP request, as in its `x-request-id` header and its log lines.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// Marks a request that may only run queries (it came over GET), with the operation it names.
-#[derive(Debug, Clone)]
-pub struct QueriesOnly {
-    /// The `operationName` of the request.
-    pub operation_name: Option<String>,
-}
-
 /// Who is asking.
 #[derive(Debug, Clone)]
 pub struct Requester {

@@ -3,7 +3,7 @@
 //!
 //! Layers and their error types: the domain returns [`DomainError`]; resolvers turn it into an
 //! `async_graphql::Error` with a code here; document-level errors (parse, validation, limits)
-//! get their codes in [`super::extension`]; transport errors (body, content type, method) are
+//! get their codes in [`super::executor`]; transport errors (body, content type, method) are
 //! answered by the HTTP layer in the same JSON shape. Internal errors are logged inside the
 //! request's span (which carries the request id) and reach the client only as
 //! `INTERNAL_SERVER_ERROR` with that id.

@@ -9,29 +9,24 @@ pub mod connection;
 pub mod context;
 pub mod editorial_articles;
 pub mod editorial_categories;
+pub mod document;
 pub mod error;
-pub mod extension;
+pub mod executor;
 pub mod field_order;
 pub mod ids;
 pub mod likes;
 pub mod loaders;
 pub mod locale;
 pub mod node;
+pub mod persisted;
 pub mod prefetch;
 pub mod scalars;
 
 use std::sync::Arc;
 
-use async_graphql::{
-    extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage},
-    EmptySubscription, MergedObject, Schema, SchemaBuilder,
-};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::{config::Config, domain::rankings::Rankings};
-
-/// Persisted-query documents kept per instance; a client whose hash was evicted is told
-/// `PERSISTED_QUERY_NOT_FOUND` and sends the full query once more.
-const PERSISTED_QUERY_CACHE: usize = 1024;
 
 /// All root query fields.
 #[derive(MergedObject, Default)]
@@ -55,18 +50,12 @@ pub struct Mutation(
 /// The newswire schema.
 pub type NewswireSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema with its limits and extensions, before any data is attached.
+/// The schema with its limits, before any data is attached. It installs no extensions: the
+/// steps around execution are in [`executor`].
 pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
-        .extension(extension::ErrorCodes {
-            max_aliases: config.max_aliases,
-        })
-        .extension(field_order::FieldOrder)
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
-            PERSISTED_QUERY_CACHE,
-        )))
 }
 
 /// The schema serving requests against `db`.

@@ -16,7 +16,7 @@ use super::{auth::Authenticated, client_id::ClientId, problem::problem, REQUEST_
 use crate::{
     domain::locale,
     graphql::{
-        context::{AcceptedLocales, QueriesOnly, RequestId, Requester},
+        context::{AcceptedLocales, Requester},
         error,
         loaders::Loaders,
     },
@@ -168,8 +168,6 @@ pub async fn get(
             )
         }
     };
-    let operation_name = request.operation_name.clone();
-    let request = request.data(QueriesOnly { operation_name });
     let requester = Requester::new(principal, &client.0);
     execute(&state, request, &headers, requester, media, true).await
 }
@@ -188,7 +186,7 @@ async fn execute(
     headers: &HeaderMap,
     requester: Requester,
     media: MediaType,
-    cacheable: bool,
+    over_get: bool,
 ) -> Response {
     let accepted = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -206,13 +204,15 @@ async fn execute(
             &requester.liker,
             Duration::from_micros(state.config.batch_delay_micros),
         ))
-        .data(AcceptedLocales(accepted))
-        .data(RequestId(request_id));
+        .data(AcceptedLocales(accepted));
     // What staff see (drafts, scheduled articles) must never land in a shared cache.
     let private = requester.principal.is_some();
     let request = request.data(requester);
     let timer = state.metrics.graphql_seconds.start_timer();
-    let response = state.schema.execute(request).await;
+    let response = state
+        .graphql
+        .execute(request, over_get, &request_id)
+        .await;
     timer.observe_duration();
     state.metrics.graphql_requests.inc();
 
@@ -233,7 +233,7 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    let cache = if cacheable && response.errors.is_empty() {
+    let cache = if over_get && response.errors.is_empty() {
         let mut control = response.cache_control;
         control.public &= !private;
         control.value()

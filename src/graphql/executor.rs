@@ -1,0 +1,114 @@
+//! How one GraphQL request runs: its persisted query is looked up, its document parsed and
+//! checked against the limits the schema itself does not know, then executed; every error
+//! leaves with its `extensions.code`, and the data with its fields in query order.
+//!
+//! These steps run around the schema rather than as async-graphql extensions: an installed
+//! extension puts every field resolution through its hooks, which costs more than the
+//! resolvers of a page themselves.
+
+use async_graphql::{Request, Response, ServerError, Value};
+
+use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema};
+use crate::config::Config;
+
+fn code_of(error: &ServerError) -> Option<&Value> {
+    error.extensions.as_ref().and_then(|ext| ext.get("code"))
+}
+
+fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
+    if code_of(&error).is_none() {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+    error
+}
+
+fn refuse(code: &'static str, message: impl Into<String>) -> Response {
+    Response::from_errors(vec![with_code(ServerError::new(message, None), code)])
+}
+
+/// The code of an error the schema returned without one. Resolvers code their own errors;
+/// what is left are document errors (validation, limits, an unknown operation name), which
+/// have no path, and argument values that did not coerce, which have one.
+fn fallback_code(error: &ServerError) -> &'static str {
+    let limit = ["too complex", "too deep", "recursion depth"];
+    if limit.iter().any(|words| error.message.contains(words)) {
+        error::QUERY_TOO_COMPLEX
+    } else if error.path.is_empty() {
+        error::GRAPHQL_VALIDATION_FAILED
+    } else {
+        error::BAD_USER_INPUT
+    }
+}
+
+/// The schema with the steps around it; clones share both.
+#[derive(Clone)]
+pub struct Executor {
+    schema: NewswireSchema,
+    persisted: PersistedQueries,
+    max_aliases: usize,
+}
+
+impl Executor {
+    /// Runs requests on `schema` with the limits of `config`.
+    pub fn new(schema: NewswireSchema, config: &Config) -> Self {
+        Executor {
+            schema,
+            persisted: PersistedQueries::default(),
+            max_aliases: config.max_aliases,
+        }
+    }
+
+    /// Runs `request`; `queries_only` refuses mutations (the request came over GET), and
+    /// `request_id` is added to internal errors so that they can be found in the log.
+    pub async fn execute(
+        &self,
+        request: Request,
+        queries_only: bool,
+        request_id: &str,
+    ) -> Response {
+        let mut response = self.run(request, queries_only).await;
+        for e in &mut response.errors {
+            let code = fallback_code(e);
+            *e = with_code(std::mem::replace(e, ServerError::new("", None)), code);
+            if matches!(code_of(e), Some(Value::String(c)) if c == error::INTERNAL_SERVER_ERROR) {
+                e.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", request_id);
+            }
+        }
+        response
+    }
+
+    async fn run(&self, mut request: Request, queries_only: bool) -> Response {
+        if let Err(e) = self.persisted.resolve(&mut request) {
+            return Response::from_errors(vec![e]);
+        }
+        let operation_name = request.operation_name.clone();
+        let document = match request.parsed_query() {
+            Ok(document) => document.clone(),
+            Err(e) => return Response::from_errors(vec![with_code(e, error::GRAPHQL_PARSE_FAILED)]),
+        };
+        if queries_only && document::runs_mutation(&document, operation_name.as_deref()) {
+            return refuse(
+                error::METHOD_NOT_ALLOWED,
+                "mutations are only accepted over POST",
+            );
+        }
+        let aliases = document::aliases(&document);
+        if aliases > self.max_aliases {
+            return refuse(
+                error::QUERY_TOO_COMPLEX,
+                format!(
+                    "Query has {aliases} aliases; at most {} are allowed.",
+                    self.max_aliases
+                ),
+            );
+        }
+        let mut response = self.schema.execute(request).await;
+        field_order::restore(&mut response.data, &document, operation_name.as_deref());
+        response
+    }
+}
