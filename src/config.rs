@@ -91,6 +91,16 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_RANKING_TTL_SECS", default_value_t = 10)]
     pub ranking_ttl_secs: u64,
 
+    /// Milliseconds a response to an anonymous query is reused (0: no response cache).
+    /// Every mutation on this instance drops all kept responses at once; writes elsewhere
+    /// show within this time.
+    #[arg(long, env = "NEWSWIRE_RESPONSE_CACHE_TTL_MS", default_value_t = 2000)]
+    pub response_cache_ttl_ms: u64,
+
+    /// Mebibytes of responses (and their keys) the response cache may hold.
+    #[arg(long, env = "NEWSWIRE_RESPONSE_CACHE_MIB", default_value_t = 16)]
+    pub response_cache_mib: u64,
+
     /// Most database connections held open.
     #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = 16)]
     pub db_pool_size: u32,

@@ -7,8 +7,10 @@ use sea_orm::DatabaseConnection;
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
-    /// GraphQL requests executed.
+    /// GraphQL requests answered, from the response cache or executed.
     pub graphql_requests: IntCounter,
+    /// GraphQL requests answered from the response cache.
+    pub response_cache_hits: IntCounter,
     /// SQL statements sent to the database.
     pub sql_statements: IntCounter,
     /// Time to execute a GraphQL request, in seconds.
@@ -22,7 +24,12 @@ impl Metrics {
         const VALID: &str = "a constant, valid metric definition";
         let registry = Registry::new_custom(Some("newswire".into()), None).expect(VALID);
         let graphql_requests =
-            IntCounter::new("graphql_requests_total", "GraphQL requests executed").expect(VALID);
+            IntCounter::new("graphql_requests_total", "GraphQL requests answered").expect(VALID);
+        let response_cache_hits = IntCounter::new(
+            "response_cache_hits_total",
+            "GraphQL requests answered from the response cache",
+        )
+        .expect(VALID);
         let sql_statements = IntCounter::new(
             "sql_statements_total",
             "SQL statements sent to the database",
@@ -42,6 +49,9 @@ impl Metrics {
             .register(Box::new(graphql_requests.clone()))
             .expect(VALID);
         registry
+            .register(Box::new(response_cache_hits.clone()))
+            .expect(VALID);
+        registry
             .register(Box::new(sql_statements.clone()))
             .expect(VALID);
         registry
@@ -50,6 +60,7 @@ impl Metrics {
         Metrics {
             registry,
             graphql_requests,
+            response_cache_hits,
             sql_statements,
             graphql_seconds,
         }

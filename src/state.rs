@@ -1,11 +1,14 @@
 //! What every request handler shares.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    config::Config, graphql::executor::Executor, http::rate_limit::Limiter, metrics::Metrics,
+    config::Config,
+    graphql::executor::Executor,
+    http::{rate_limit::Limiter, response_cache::ResponseCache},
+    metrics::Metrics,
 };
 
 /// Shared application state; clones are cheap.
@@ -17,6 +20,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Runs GraphQL requests on the schema, which has the database and configuration attached.
     pub graphql: Executor,
+    /// Responses to anonymous queries; `None` when the response cache is off.
+    pub responses: Option<ResponseCache>,
     /// Per-client request limiter; `None` when rate limiting is off.
     pub limiter: Option<Limiter>,
     /// Prometheus counters.
@@ -31,10 +36,15 @@ impl AppState {
         let config = Arc::new(config);
         let graphql = Executor::new(crate::graphql::schema(config.clone(), db.clone()), &config);
         let limiter = Limiter::from_config(&config);
+        let responses = ResponseCache::new(
+            Duration::from_millis(config.response_cache_ttl_ms),
+            config.response_cache_mib * 1024 * 1024,
+        );
         AppState {
             db,
             config,
             graphql,
+            responses,
             limiter,
             metrics,
         }

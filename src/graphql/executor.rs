@@ -6,6 +6,11 @@
 //! extension puts every field resolution through its hooks, which costs more than the
 //! resolvers of a page themselves.
 
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
 use async_graphql::{Request, Response, ServerError, Value};
 
 use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema};
@@ -43,12 +48,22 @@ fn fallback_code(error: &ServerError) -> &'static str {
     }
 }
 
+/// Moves the write generation on when dropped: after a mutation, also one cut short.
+struct Write<'a>(&'a AtomicU64);
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
 /// The schema with the steps around it; clones share both.
 #[derive(Clone)]
 pub struct Executor {
     schema: NewswireSchema,
     persisted: PersistedQueries,
     max_aliases: usize,
+    writes: Arc<AtomicU64>,
 }
 
 impl Executor {
@@ -58,7 +73,14 @@ impl Executor {
             schema,
             persisted: PersistedQueries::default(),
             max_aliases: config.max_aliases,
+            writes: Arc::default(),
         }
+    }
+
+    /// The write generation: how many mutation operations this instance has run. It moves
+    /// on when a mutation has finished, so that what was read before is known to be old.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     /// Runs `request`; `queries_only` refuses mutations (the request came over GET), and
@@ -89,9 +111,12 @@ impl Executor {
         let operation_name = request.operation_name.clone();
         let document = match request.parsed_query() {
             Ok(document) => document.clone(),
-            Err(e) => return Response::from_errors(vec![with_code(e, error::GRAPHQL_PARSE_FAILED)]),
+            Err(e) => {
+                return Response::from_errors(vec![with_code(e, error::GRAPHQL_PARSE_FAILED)])
+            }
         };
-        if queries_only && document::runs_mutation(&document, operation_name.as_deref()) {
+        let mutation = document::runs_mutation(&document, operation_name.as_deref());
+        if queries_only && mutation {
             return refuse(
                 error::METHOD_NOT_ALLOWED,
                 "mutations are only accepted over POST",
@@ -107,6 +132,7 @@ impl Executor {
                 ),
             );
         }
+        let _write = mutation.then(|| Write(&self.writes));
         let mut response = self.schema.execute(request).await;
         field_order::restore(&mut response.data, &document, operation_name.as_deref());
         response

@@ -49,7 +49,12 @@ fn collect<'a>(set: &'a SelectionSet, fragments: &'a Fragments, plan: &mut Plan<
             }
             Selection::FragmentSpread(spread) => {
                 if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
-                    collect(&fragment.node.selection_set.node, fragments, plan, depth + 1);
+                    collect(
+                        &fragment.node.selection_set.node,
+                        fragments,
+                        plan,
+                        depth + 1,
+                    );
                 }
             }
             Selection::InlineFragment(inline) => {

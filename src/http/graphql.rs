@@ -5,14 +5,20 @@ use std::time::Duration;
 
 use async_graphql::{http::GraphiQLSource, Response as GqlResponse, Value};
 use axum::{
-    body::{to_bytes, Body},
+    body::{to_bytes, Body, Bytes},
     extract::{RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{Html, IntoResponse, Response},
     Extension,
 };
 
-use super::{auth::Authenticated, client_id::ClientId, problem::problem, REQUEST_ID};
+use super::{
+    auth::Authenticated,
+    client_id::ClientId,
+    problem::problem,
+    response_cache::{Entry, Key},
+    REQUEST_ID,
+};
 use crate::{
     domain::locale,
     graphql::{
@@ -180,6 +186,14 @@ fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
     })
 }
 
+/// A response ready to be sent, before its headers.
+struct Answer {
+    status: StatusCode,
+    body: Bytes,
+    /// `Cache-Control` when the request came over GET; `None` means `no-store`.
+    cache_control: Option<String>,
+}
+
 async fn execute(
     state: &AppState,
     request: async_graphql::Request,
@@ -188,11 +202,37 @@ async fn execute(
     media: MediaType,
     over_get: bool,
 ) -> Response {
-    let accepted = headers
+    let accept_language = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .map(locale::from_accept_language)
-        .unwrap_or_default();
+        .unwrap_or("");
+    // What staff see (drafts, scheduled articles) must never be shared.
+    let anonymous = requester.principal.is_none();
+    let cached = state
+        .responses
+        .as_ref()
+        .filter(|_| anonymous)
+        .and_then(|cache| {
+            let key = Key::new(
+                state.graphql.writes(),
+                &request,
+                accept_language,
+                &requester.liker,
+            )?;
+            Some((cache, key))
+        });
+    state.metrics.graphql_requests.inc();
+    if let Some(entry) = cached.as_ref().and_then(|(cache, key)| cache.get(key)) {
+        state.metrics.response_cache_hits.inc();
+        let answer = Answer {
+            status: StatusCode::OK,
+            body: entry.body,
+            cache_control: entry.cache_control.filter(|_| over_get),
+        };
+        return respond(answer, media);
+    }
+
+    let accepted = locale::from_accept_language(accept_language);
     let request_id = headers
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
@@ -204,17 +244,11 @@ async fn execute(
             &requester.liker,
             Duration::from_micros(state.config.batch_delay_micros),
         ))
-        .data(AcceptedLocales(accepted));
-    // What staff see (drafts, scheduled articles) must never land in a shared cache.
-    let private = requester.principal.is_some();
-    let request = request.data(requester);
+        .data(AcceptedLocales(accepted))
+        .data(requester);
     let timer = state.metrics.graphql_seconds.start_timer();
-    let response = state
-        .graphql
-        .execute(request, over_get, &request_id)
-        .await;
+    let response = state.graphql.execute(request, over_get, &request_id).await;
     timer.observe_duration();
-    state.metrics.graphql_requests.inc();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED
@@ -233,15 +267,15 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    let cache = if over_get && response.errors.is_empty() {
+    let cache_control = if response.errors.is_empty() {
         let mut control = response.cache_control;
-        control.public &= !private;
+        control.public &= anonymous;
         control.value()
     } else {
         None
     };
     let body = match serde_json::to_vec(&response) {
-        Ok(body) => body,
+        Ok(body) => Bytes::from(body),
         Err(e) => {
             tracing::error!(error = %e, "could not serialize a response");
             return problem(
@@ -251,19 +285,36 @@ async fn execute(
             );
         }
     };
-    let mut http = (status, body).into_response();
+    if let Some((cache, key)) = cached.filter(|_| response.errors.is_empty()) {
+        let entry = Entry {
+            body: body.clone(),
+            cache_control: cache_control.clone(),
+        };
+        cache.insert(key, entry, state.graphql.writes());
+    }
+    let answer = Answer {
+        status,
+        body,
+        cache_control: cache_control.filter(|_| over_get),
+    };
+    respond(answer, media)
+}
+
+fn respond(answer: Answer, media: MediaType) -> Response {
+    let mut http = (answer.status, answer.body).into_response();
     let out = http.headers_mut();
-    if status == StatusCode::METHOD_NOT_ALLOWED {
+    if answer.status == StatusCode::METHOD_NOT_ALLOWED {
         out.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
     out.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
     );
-    let cache = cache.unwrap_or_else(|| "no-store".to_owned());
-    if let Ok(value) = HeaderValue::from_str(&cache) {
-        out.insert(header::CACHE_CONTROL, value);
-    }
+    let cache = answer
+        .cache_control
+        .and_then(|value| HeaderValue::from_str(&value).ok())
+        .unwrap_or(HeaderValue::from_static("no-store"));
+    out.insert(header::CACHE_CONTROL, cache);
     out.insert(
         header::VARY,
         HeaderValue::from_static("Accept, Accept-Language, Authorization, X-Client-Id, Cookie"),

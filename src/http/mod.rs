@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 mod problem;
 pub mod rate_limit;
+pub mod response_cache;
 
 use std::time::Duration;
 

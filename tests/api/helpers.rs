@@ -34,7 +34,8 @@ pub struct TestApp {
     router: Router,
     /// The database the app serves, for fixtures and checks.
     pub db: DatabaseConnection,
-    metrics: Metrics,
+    /// The app's metrics, as `/metrics` serves them.
+    pub metrics: Metrics,
     counted: AtomicU64,
     store: Store,
 }
@@ -89,6 +90,9 @@ impl TestApp {
         config.rate_limit_per_second = 0;
         // Rankings are recounted on every request, so tests see their own likes at once.
         config.ranking_ttl_secs = 0;
+        // Fixtures are written straight to the database, where the response cache cannot see
+        // them; the cache has tests of its own.
+        config.response_cache_ttl_ms = 0;
         adjust(&mut config);
         let conn = db::connect(&config)
             .await

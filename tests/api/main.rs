@@ -12,6 +12,7 @@ mod http;
 mod likes;
 mod listing;
 mod locales;
+mod response_cache;
 mod schema;
 mod seeding;
 mod statements;
