@@ -11,9 +11,13 @@ use crate::{
     metrics::Metrics,
 };
 
-/// Shared application state; clones are cheap.
+/// Shared application state; clones share one [`Shared`], so every middleware and handler
+/// of a request takes it for the price of one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] holds.
+pub struct Shared {
     /// The database pool.
     pub db: DatabaseConnection,
     /// The configuration the server started with.
@@ -40,13 +44,21 @@ impl AppState {
             Duration::from_millis(config.response_cache_ttl_ms),
             config.response_cache_mib * 1024 * 1024,
         );
-        AppState {
+        AppState(Arc::new(Shared {
             db,
             config,
             graphql,
             responses,
             limiter,
             metrics,
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }

@@ -178,6 +178,29 @@ pub async fn get(
     execute(&state, request, &headers, requester, media, true).await
 }
 
+/// Whether `Accept-Encoding` takes gzip (named, or as `*`, with a quality above zero).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let mut star = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+                return !refused;
+            }
+            star |= coding == "*" && !refused;
+        }
+    }
+    star
+}
+
 /// Whether any error of `response` has one of `codes`.
 fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
     response.errors.iter().any(|e| {
@@ -190,6 +213,8 @@ fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
 struct Answer {
     status: StatusCode,
     body: Bytes,
+    /// The body is already gzipped (a kept one); otherwise the compression layer may do it.
+    gzip: bool,
     /// `Cache-Control` when the request came over GET; `None` means `no-store`.
     cache_control: Option<String>,
 }
@@ -224,9 +249,11 @@ async fn execute(
     state.metrics.graphql_requests.inc();
     if let Some(entry) = cached.as_ref().and_then(|(cache, key)| cache.get(key)) {
         state.metrics.response_cache_hits.inc();
+        let gzip = accepts_gzip(headers).then(|| entry.gzipped()).flatten();
         let answer = Answer {
             status: StatusCode::OK,
-            body: entry.body,
+            gzip: gzip.is_some(),
+            body: gzip.unwrap_or(entry.body),
             cache_control: entry.cache_control.filter(|_| over_get),
         };
         return respond(answer, media);
@@ -286,14 +313,12 @@ async fn execute(
         }
     };
     if let Some((cache, key)) = cached.filter(|_| response.errors.is_empty()) {
-        let entry = Entry {
-            body: body.clone(),
-            cache_control: cache_control.clone(),
-        };
+        let entry = Entry::new(body.clone(), cache_control.clone());
         cache.insert(key, entry, state.graphql.writes());
     }
     let answer = Answer {
         status,
+        gzip: false,
         body,
         cache_control: cache_control.filter(|_| over_get),
     };
@@ -303,6 +328,9 @@ async fn execute(
 fn respond(answer: Answer, media: MediaType) -> Response {
     let mut http = (answer.status, answer.body).into_response();
     let out = http.headers_mut();
+    if answer.gzip {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     if answer.status == StatusCode::METHOD_NOT_ALLOWED {
         out.insert(header::ALLOW, HeaderValue::from_static("POST"));
     }
@@ -317,7 +345,9 @@ fn respond(answer: Answer, media: MediaType) -> Response {
     out.insert(header::CACHE_CONTROL, cache);
     out.insert(
         header::VARY,
-        HeaderValue::from_static("Accept, Accept-Language, Authorization, X-Client-Id, Cookie"),
+        HeaderValue::from_static(
+            "Accept, Accept-Encoding, Accept-Language, Authorization, X-Client-Id, Cookie",
+        ),
     );
     http
 }

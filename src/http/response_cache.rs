@@ -11,7 +11,12 @@
 //! operation name, the variables and `Accept-Language`; and the reader, when the query asks
 //! for `viewerHasLiked` (or names its text by hash only, which could).
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::BTreeMap,
+    io::Write,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use async_graphql::Request;
 use axum::body::Bytes;
@@ -70,6 +75,33 @@ pub struct Entry {
     pub body: Bytes,
     /// `Cache-Control` for the response when it was asked for over GET.
     pub cache_control: Option<String>,
+    /// The body gzipped, made by the first reader that accepts gzip and shared by the rest.
+    gzip: Arc<OnceLock<Option<Bytes>>>,
+}
+
+impl Entry {
+    /// An entry for `body`.
+    pub fn new(body: Bytes, cache_control: Option<String>) -> Entry {
+        Entry {
+            body,
+            cache_control,
+            gzip: Arc::default(),
+        }
+    }
+
+    /// The body in gzip, compressed once per entry; `None` if compression failed.
+    pub fn gzipped(&self) -> Option<Bytes> {
+        self.gzip
+            .get_or_init(|| {
+                let mut encoder = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(self.body.len() / 4),
+                    flate2::Compression::default(),
+                );
+                encoder.write_all(&self.body).ok()?;
+                encoder.finish().ok().map(Bytes::from)
+            })
+            .clone()
+    }
 }
 
 /// The cache; clones share the entries.
@@ -114,10 +146,21 @@ mod tests {
     use super::*;
 
     fn entry(text: &str) -> Entry {
-        Entry {
-            body: Bytes::from(text.to_owned()),
-            cache_control: None,
-        }
+        Entry::new(Bytes::from(text.to_owned()), None)
+    }
+
+    #[test]
+    fn the_gzipped_body_inflates_to_the_body() {
+        use std::io::Read;
+        let kept = entry(&"{\"data\":{\"title\":\"news\"}}".repeat(50));
+        let gzip = kept.gzipped().expect("compressed");
+        assert!(gzip.len() < kept.body.len() / 4);
+        let mut inflated = Vec::new();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_end(&mut inflated)
+            .expect("valid gzip");
+        assert_eq!(inflated, kept.body);
+        assert_eq!(kept.clone().gzipped(), Some(gzip), "made once, shared by clones");
     }
 
     #[test]

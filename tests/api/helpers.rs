@@ -46,6 +46,8 @@ pub struct Reply {
     pub headers: HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body as it came, before any decoding.
+    pub raw: Vec<u8>,
 }
 
 impl TestApp {
@@ -140,6 +142,7 @@ impl TestApp {
             headers,
             body,
             text,
+            raw: bytes.to_vec(),
         }
     }
 

@@ -191,3 +191,26 @@ async fn what_this_instance_did_not_write_shows_within_the_time_to_live() {
     let later = app.data(HOME, json!({})).await;
     assert_eq!(later["articles"]["nodes"][0]["slug"], "elsewhere");
 }
+
+#[tokio::test]
+async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
+    use std::io::Read;
+    let app = cached_app().await;
+    let first = app.post(HOME, json!({}), &[]).await;
+    let zipped = app
+        .post(HOME, json!({}), &[("accept-encoding", "br;q=1.0, gzip;q=0.8")])
+        .await;
+    assert_eq!(hits(&app), 1);
+    assert_eq!(zipped.headers["content-encoding"], "gzip");
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&zipped.raw[..])
+        .read_to_string(&mut inflated)
+        .expect("a gzip body");
+    assert_eq!(inflated, first.text);
+    let bytes = app
+        .post(HOME, json!({}), &[("accept-encoding", "gzip;q=0, identity")])
+        .await;
+    assert!(bytes.headers.get("content-encoding").is_none());
+    assert_eq!(bytes.text, first.text);
+    assert_eq!(hits(&app), 2);
+}
