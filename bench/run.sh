@@ -62,6 +62,14 @@ measure() { # db op kind [oha body flag] [file]
     "$(echo "$sql1 - $sql0" | bc)" "$(echo "$req1 - $req0" | bc)" "$rss"
 }
 
+serve() { # name url response-cache-ttl-ms: starts the server in the background as $SERVER
+  DATABASE_URL=$2 NEWSWIRE_SEED=none NEWSWIRE_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
+    NEWSWIRE_RESPONSE_CACHE_TTL_MS=$3 NEWSWIRE_BIND="127.0.0.1:$PORT" "$BIN" serve \
+    >> "$OUT/$1/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+}
+
 run_database() { # name url
   local db=$1 url=$2
   mkdir -p "$OUT/$db"
@@ -71,10 +79,7 @@ run_database() { # name url
     | tail -n 1 | tee "$OUT/$db/seed.log"
   echo "seed seconds (wall): $((SECONDS - started))" | tee -a "$OUT/$db/seed.log"
 
-  DATABASE_URL=$url NEWSWIRE_SEED=none NEWSWIRE_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
-    NEWSWIRE_BIND="127.0.0.1:$PORT" "$BIN" serve > "$OUT/$db/server.log" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+  serve "$db" "$url" 0
   python3 bench/prepare.py "$URL" "$OUT/$db" | tee "$OUT/$db/pages.json"
   curl -s "$URL" -H 'content-type: application/json' -H 'x-client-id: bench-reader' \
     -d @"$OUT/$db/home.json" > "$OUT/$db/home.response.json"
@@ -87,6 +92,11 @@ run_database() { # name url
   measure "$db" article oha -Z "$OUT/$db/article.lines"
   echo "== $db: like"
   measure "$db" like wrk
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+
+  echo "== $db: home, response cache on"
+  serve "$db" "$url" 2000
+  measure "$db" home_cached oha -D "$OUT/$db/home.json"
   kill -TERM "$SERVER"; wait "$SERVER" || true
 }
 
@@ -118,7 +128,7 @@ peer() { # PostGraphile 5 over the PostgreSQL run's database, with the equivalen
 
 ceilings() { # needs the PostgreSQL run's database and home page bytes
   echo "== ceiling: the home page's rows by one prepared SQL statement (pgbench)"
-  pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f bench/home.sql "$PG_URL/newswire_bench" \
+  PGSSLMODE=disable pgbench -n -M prepared -c "$C" -j 2 -T "$SECONDS_EACH" -f bench/home.sql "$PG_URL/newswire_bench" \
     > "$OUT/pgbench.txt" 2>&1
   grep -E "^(tps|latency average)" "$OUT/pgbench.txt"
   python3 - "$OUT" <<'PY'
@@ -157,7 +167,7 @@ CONF
 
 if [ "$WHICH" = all ] || [ "$WHICH" = postgres ]; then
   psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS newswire_bench WITH (FORCE)" -c "CREATE DATABASE newswire_bench"
-  run_database postgres "$PG_URL/newswire_bench"
+  run_database postgres "$PG_URL/newswire_bench?sslmode=disable"
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
   rm -f "$OUT/bench.db"*

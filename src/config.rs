@@ -91,6 +91,11 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_RANKING_TTL_SECS", default_value_t = 10)]
     pub ranking_ttl_secs: u64,
 
+    /// Seconds the shared copy of the category tree is reused (0: read it for every page).
+    /// Category writes on this instance drop it at once; writes elsewhere show within this time.
+    #[arg(long, env = "NEWSWIRE_CATEGORY_CACHE_TTL_SECS", default_value_t = 30)]
+    pub category_cache_ttl_secs: u64,
+
     /// Milliseconds a response to an anonymous query is reused (0: no response cache).
     /// Every mutation on this instance drops all kept responses at once; writes elsewhere
     /// show within this time.

@@ -38,6 +38,13 @@ impl DomainError {
             message: message.into(),
         }
     }
+
+    /// The error of a computation shared through a cache, which hands it out behind an `Arc`:
+    /// the error itself when this was its only holder, else a database error with its text.
+    pub fn from_shared(error: std::sync::Arc<DomainError>) -> Self {
+        std::sync::Arc::try_unwrap(error)
+            .unwrap_or_else(|shared| DomainError::Database(DbErr::Custom(shared.to_string())))
+    }
 }
 
 /// The result of a domain call.

@@ -7,6 +7,7 @@ pub mod access;
 pub mod api_keys;
 pub mod articles;
 pub mod categories;
+pub mod category_directory;
 pub mod cursor;
 pub mod editorial;
 pub mod error;

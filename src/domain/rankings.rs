@@ -61,10 +61,7 @@ impl Rankings {
                 Ok::<_, DomainError>(Arc::new(rows.iter().map(|r| r.id).collect()))
             })
             .await
-            .map_err(|e| match Arc::try_unwrap(e) {
-                Ok(error) => error,
-                Err(shared) => DomainError::Database(sea_orm::DbErr::Custom(shared.to_string())),
-            })?;
+            .map_err(DomainError::from_shared)?;
         let mut rows = articles::visible_by_ids(db, now, &ids).await?;
         Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
     }

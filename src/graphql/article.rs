@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 use chrono::{Datelike, Utc};
 use chrono_tz::Tz;
 use entity::{article, article_translation};
+use tokio::sync::OnceCell;
 
 use super::{
     category::Category,
@@ -154,6 +155,8 @@ impl From<ArticleFilter> for articles::ArticleFilter {
 pub struct Article {
     row: Arc<article::Model>,
     locales: Preferences,
+    /// Its translations, loaded once for all the fields that read them.
+    texts: OnceCell<Arc<[article_translation::Model]>>,
 }
 
 impl Article {
@@ -162,6 +165,7 @@ impl Article {
         Article {
             row: Arc::new(row),
             locales,
+            texts: OnceCell::new(),
         }
     }
 
@@ -173,26 +177,34 @@ impl Article {
     async fn all_translations(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Arc<[article_translation::Model]>> {
-        let loaded = ctx
-            .data_unchecked::<Loaders>()
-            .translations
-            .load_one(self.row.id)
-            .await
-            .gql()?;
-        Ok(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
+    ) -> async_graphql::Result<&[article_translation::Model]> {
+        let texts = self
+            .texts
+            .get_or_try_init(|| async {
+                let loaded = ctx
+                    .data_unchecked::<Loaders>()
+                    .translations
+                    .load_one(self.row.id)
+                    .await
+                    .gql()?;
+                Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
+            })
+            .await?;
+        Ok(texts)
     }
 
     /// The translation served to this reader: the first preferred language the article has,
     /// else its original.
-    async fn served(&self, ctx: &Context<'_>) -> async_graphql::Result<article_translation::Model> {
+    async fn served(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&article_translation::Model> {
         let all = self.all_translations(ctx).await?;
         let has = |l: DomainLocale| all.iter().any(|t| t.locale == l);
         let chosen = domain_locale::pick(&self.locales, has, self.row.original_locale);
         all.iter()
             .find(|t| t.locale == chosen)
             .or_else(|| all.first())
-            .cloned()
             .ok_or_else(|| {
                 tracing::error!(article = self.row.id, "article has no translation");
                 internal()
@@ -246,18 +258,18 @@ impl Article {
     }
 
     /// Headline, in the served language.
-    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.served(ctx).await?.title)
+    async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        Ok(&self.served(ctx).await?.title)
     }
 
     /// Standfirst of one or two sentences, in the served language.
-    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-        Ok(self.served(ctx).await?.summary)
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.served(ctx).await?.summary.as_deref())
     }
 
     /// Article text as sanitized HTML, in the served language.
-    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        Ok(self.served(ctx).await?.body)
+    async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        Ok(&self.served(ctx).await?.body)
     }
 
     /// Every language the article can be read in, in the newsroom's order.

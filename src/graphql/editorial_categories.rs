@@ -12,6 +12,7 @@ use super::{
 };
 use crate::domain::{
     access,
+    category_directory::Directory,
     editorial::categories::{self, CategoryPatch, CategoryText, NewCategory},
 };
 
@@ -86,6 +87,12 @@ fn payload(ctx: &Context<'_>, row: entity::category::Model) -> CategoryPayload {
     }
 }
 
+/// Drops the shared copy of the categories after a write (also a failed one: a part of it
+/// may have landed).
+fn changed(ctx: &Context<'_>) {
+    ctx.data_unchecked::<Directory>().invalidate();
+}
+
 #[Object]
 impl CategoryMutation {
     /// Create a category with its names (EDITOR, ADMIN).
@@ -101,9 +108,9 @@ impl CategoryMutation {
             position: input.position,
             names: input.names.into_iter().map(Into::into).collect(),
         };
-        let row = categories::create(context::db(ctx), Utc::now(), new)
-            .await
-            .gql()?;
+        let row = categories::create(context::db(ctx), Utc::now(), new).await;
+        changed(ctx);
+        let row = row.gql()?;
         Ok(payload(ctx, row))
     }
 
@@ -125,9 +132,9 @@ impl CategoryMutation {
             },
             position: input.position,
         };
-        let row = categories::update(context::db(ctx), Utc::now(), id, patch)
-            .await
-            .gql()?;
+        let row = categories::update(context::db(ctx), Utc::now(), id, patch).await;
+        changed(ctx);
+        let row = row.gql()?;
         Ok(payload(ctx, row))
     }
 
@@ -140,9 +147,10 @@ impl CategoryMutation {
     ) -> async_graphql::Result<CategoryPayload> {
         access::require_editor(context::principal(ctx)).gql()?;
         let id = ids::decode_as("id", Kind::Category, &id)?;
-        let row = categories::upsert_translation(context::db(ctx), Utc::now(), id, input.into())
-            .await
-            .gql()?;
+        let row =
+            categories::upsert_translation(context::db(ctx), Utc::now(), id, input.into()).await;
+        changed(ctx);
+        let row = row.gql()?;
         Ok(payload(ctx, row))
     }
 
@@ -154,7 +162,9 @@ impl CategoryMutation {
     ) -> async_graphql::Result<DeleteCategoryPayload> {
         access::require_editor(context::principal(ctx)).gql()?;
         let row_id = ids::decode_as("id", Kind::Category, &id)?;
-        let row = categories::delete(context::db(ctx), row_id).await.gql()?;
+        let row = categories::delete(context::db(ctx), row_id).await;
+        changed(ctx);
+        let row = row.gql()?;
         Ok(DeleteCategoryPayload {
             deleted_category_id: id,
             slug: row.slug,

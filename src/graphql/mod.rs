@@ -26,7 +26,10 @@ use std::sync::Arc;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-use crate::{config::Config, domain::rankings::Rankings};
+use crate::{
+    config::Config,
+    domain::{category_directory::Directory, rankings::Rankings},
+};
 
 /// All root query fields.
 #[derive(MergedObject, Default)]
@@ -65,6 +68,9 @@ pub fn schema(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> NewswireS
         .data(config.clone())
         .data(db)
         .data(rankings)
+        .data(Directory::new(std::time::Duration::from_secs(
+            config.category_cache_ttl_secs,
+        )))
         .finish()
 }
 

@@ -11,7 +11,7 @@ use async_graphql::{Context, Lookahead};
 use entity::article;
 
 use super::{context, error::DomainResultExt, loaders::Loaders};
-use crate::domain::{categories, likes, translations, DomainResult};
+use crate::domain::{category_directory::Directory, likes, translations, DomainResult};
 
 /// Article fields that read the article's translations.
 const TEXT_FIELDS: [&str; 8] = [
@@ -42,6 +42,7 @@ pub async fn articles(
 
     let db = context::db(ctx);
     let liker = &context::requester(ctx).liker;
+    let directory = ctx.data_unchecked::<Directory>();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut category_ids: Vec<i64> = rows.iter().map(|r| r.category_id).collect();
     category_ids.sort_unstable();
@@ -50,7 +51,7 @@ pub async fn articles(
     let (texts, liked_ids, categories) = tokio::try_join!(
         when(text, translations::of_articles(db, &ids)),
         when(liked, likes::liked_by(db, liker, &ids)),
-        when(category, categories::with_names(db, &category_ids)),
+        when(category, directory.with_names(db, &category_ids)),
     )
     .gql()?;
 

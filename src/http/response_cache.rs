@@ -160,7 +160,11 @@ mod tests {
             .read_to_end(&mut inflated)
             .expect("valid gzip");
         assert_eq!(inflated, kept.body);
-        assert_eq!(kept.clone().gzipped(), Some(gzip), "made once, shared by clones");
+        assert_eq!(
+            kept.clone().gzipped(),
+            Some(gzip),
+            "made once, shared by clones"
+        );
     }
 
     #[test]

@@ -92,9 +92,10 @@ impl TestApp {
         config.rate_limit_per_second = 0;
         // Rankings are recounted on every request, so tests see their own likes at once.
         config.ranking_ttl_secs = 0;
-        // Fixtures are written straight to the database, where the response cache cannot see
-        // them; the cache has tests of its own.
+        // Fixtures are written straight to the database, where the response cache and the
+        // shared copy of the categories cannot see them; both have tests of their own.
         config.response_cache_ttl_ms = 0;
+        config.category_cache_ttl_secs = 0;
         adjust(&mut config);
         let conn = db::connect(&config)
             .await
@@ -404,4 +405,9 @@ pub fn first_code(body: &Value) -> String {
 /// The global id of an article row.
 pub fn article_id(row: &article::Model) -> String {
     newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Article, row.id).0
+}
+
+/// The global id of a category row.
+pub fn category_id(row: &category::Model) -> String {
+    newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Category, row.id).0
 }

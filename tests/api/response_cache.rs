@@ -198,7 +198,11 @@ async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
     let app = cached_app().await;
     let first = app.post(HOME, json!({}), &[]).await;
     let zipped = app
-        .post(HOME, json!({}), &[("accept-encoding", "br;q=1.0, gzip;q=0.8")])
+        .post(
+            HOME,
+            json!({}),
+            &[("accept-encoding", "br;q=1.0, gzip;q=0.8")],
+        )
         .await;
     assert_eq!(hits(&app), 1);
     assert_eq!(zipped.headers["content-encoding"], "gzip");
@@ -208,7 +212,11 @@ async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
         .expect("a gzip body");
     assert_eq!(inflated, first.text);
     let bytes = app
-        .post(HOME, json!({}), &[("accept-encoding", "gzip;q=0, identity")])
+        .post(
+            HOME,
+            json!({}),
+            &[("accept-encoding", "gzip;q=0, identity")],
+        )
         .await;
     assert!(bytes.headers.get("content-encoding").is_none());
     assert_eq!(bytes.text, first.text);

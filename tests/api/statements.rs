@@ -74,3 +74,53 @@ async fn a_home_page_takes_four_statements_whatever_its_size() {
         assert_eq!(count, 4, "a home page of {first} took {count} statements");
     }
 }
+
+const NAMED_PAGE: &str = r#"{ articles(first: 20, locales: [JA]) { nodes { slug title viewerHasLiked category { name } } } }"#;
+
+#[tokio::test]
+async fn with_the_shared_category_copy_a_home_page_takes_three_statements() {
+    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+    let news = app.category("news", None).await;
+    app.article(ArticleSpec::published("first", news.id, 2))
+        .await;
+    app.data(NAMED_PAGE, json!({})).await;
+    app.take_statements();
+    let page = app.data(NAMED_PAGE, json!({})).await;
+    assert_eq!(
+        page["articles"]["nodes"][0]["category"]["name"],
+        "news 한국어"
+    );
+    // The page, its translations and like state; the categories come from the copy.
+    assert_eq!(app.take_statements(), 3);
+
+    // A category written straight to the database (as another instance would) is not in the
+    // copy, and is read for the page that needs it.
+    let sports = app.category("sports", None).await;
+    app.article(ArticleSpec::published("second", sports.id, 1))
+        .await;
+    let page = app.data(NAMED_PAGE, json!({})).await;
+    assert_eq!(
+        page["articles"]["nodes"][0]["category"]["name"],
+        "sports 한국어"
+    );
+}
+
+#[tokio::test]
+async fn a_category_renamed_through_the_api_shows_at_once() {
+    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+    let news = app.category("news", None).await;
+    app.article(ArticleSpec::published("first", news.id, 1))
+        .await;
+    app.data(NAMED_PAGE, json!({})).await;
+
+    let editor = app.api_key(entity::ApiRole::Editor).await;
+    let id = crate::helpers::category_id(&news);
+    app.data_as(
+        &editor,
+        "mutation($id: ID!) { upsertCategoryTranslation(id: $id, input: { locale: JA, name: \"ニュース\" }) { category { slug } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let page = app.data(NAMED_PAGE, json!({})).await;
+    assert_eq!(page["articles"]["nodes"][0]["category"]["name"], "ニュース");
+}

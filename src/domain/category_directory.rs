@@ -1,0 +1,98 @@
+//! A copy of every category with its names, shared by all requests of the process.
+//!
+//! Categories change a few times a day and every page of articles names them, so a page
+//! takes them from here instead of a statement of its own. A category write through this
+//! process drops the copy at once (its write generation is part of the key, so a copy
+//! loaded across a write is never used); writes through other instances show within the time
+//! to live. A category the copy lacks is read from the database, so a new one is never
+//! missing.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use entity::{category, category_translation};
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use super::{categories, DomainError, DomainResult};
+
+/// A category with its names in every locale it has.
+pub type Named = (category::Model, Vec<category_translation::Model>);
+
+/// Every category, by id.
+type Snapshot = HashMap<i64, Named>;
+
+/// The shared copy; clones share it.
+#[derive(Clone)]
+pub struct Directory {
+    writes: Arc<AtomicU64>,
+    snapshots: Option<moka::future::Cache<u64, Arc<Snapshot>>>,
+}
+
+impl Directory {
+    /// A directory whose copy lives for `ttl`; with a zero `ttl` every lookup reads the
+    /// database.
+    pub fn new(ttl: Duration) -> Directory {
+        let snapshots = (!ttl.is_zero()).then(|| {
+            moka::future::Cache::builder()
+                .max_capacity(2)
+                .time_to_live(ttl)
+                .build()
+        });
+        Directory {
+            writes: Arc::default(),
+            snapshots,
+        }
+    }
+
+    /// Drops the copy: a category or one of its names changed.
+    pub fn invalidate(&self) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        if let Some(snapshots) = &self.snapshots {
+            snapshots.invalidate_all();
+        }
+    }
+
+    /// The categories with these ids, each with its names.
+    pub async fn with_names(
+        &self,
+        db: &DatabaseConnection,
+        ids: &[i64],
+    ) -> DomainResult<Vec<Named>> {
+        let Some(snapshots) = &self.snapshots else {
+            return categories::with_names(db, ids).await;
+        };
+        let generation = self.writes.load(Ordering::Acquire);
+        let snapshot = snapshots
+            .try_get_with(generation, load(db))
+            .await
+            .map_err(DomainError::from_shared)?;
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for id in ids {
+            match snapshot.get(id) {
+                Some(named) => found.push(named.clone()),
+                None => missing.push(*id),
+            }
+        }
+        if !missing.is_empty() {
+            found.extend(categories::with_names(db, &missing).await?);
+        }
+        Ok(found)
+    }
+}
+
+async fn load(db: &DatabaseConnection) -> DomainResult<Arc<Snapshot>> {
+    let rows = category::Entity::find()
+        .find_with_related(category_translation::Entity)
+        .all(db)
+        .await?;
+    Ok(Arc::new(
+        rows.into_iter().map(|named| (named.0.id, named)).collect(),
+    ))
+}
