@@ -155,8 +155,10 @@ impl From<ArticleFilter> for articles::ArticleFilter {
 pub struct Article {
     row: Arc<article::Model>,
     locales: Preferences,
-    /// Its translations, loaded once for all the fields that read them.
+    /// Its whole translations, loaded once for all the fields that read them.
     texts: OnceCell<Arc<[article_translation::Model]>>,
+    /// Its translations without bodies, loaded once for the headline fields.
+    headlines: OnceCell<Arc<[article_translation::Model]>>,
 }
 
 impl Article {
@@ -166,6 +168,7 @@ impl Article {
             row: Arc::new(row),
             locales,
             texts: OnceCell::new(),
+            headlines: OnceCell::new(),
         }
     }
 
@@ -174,19 +177,21 @@ impl Article {
         self.row.id
     }
 
-    async fn all_translations(
+    /// Its translations, whole (`bodies`) or without bodies, each loaded once per article.
+    async fn texts(
         &self,
         ctx: &Context<'_>,
+        bodies: bool,
     ) -> async_graphql::Result<&[article_translation::Model]> {
-        let texts = self
-            .texts
+        let loaders = ctx.data_unchecked::<Loaders>();
+        let (cell, loader) = if bodies {
+            (&self.texts, &loaders.translations)
+        } else {
+            (&self.headlines, &loaders.headlines)
+        };
+        let texts = cell
             .get_or_try_init(|| async {
-                let loaded = ctx
-                    .data_unchecked::<Loaders>()
-                    .translations
-                    .load_one(self.row.id)
-                    .await
-                    .gql()?;
+                let loaded = loader.load_one(self.row.id).await.gql()?;
                 Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
             })
             .await?;
@@ -194,12 +199,13 @@ impl Article {
     }
 
     /// The translation served to this reader: the first preferred language the article has,
-    /// else its original.
+    /// else its original; whole (`bodies`) or without its body.
     async fn served(
         &self,
         ctx: &Context<'_>,
+        bodies: bool,
     ) -> async_graphql::Result<&article_translation::Model> {
-        let all = self.all_translations(ctx).await?;
+        let all = self.texts(ctx, bodies).await?;
         let has = |l: DomainLocale| all.iter().any(|t| t.locale == l);
         let chosen = domain_locale::pick(&self.locales, has, self.row.original_locale);
         all.iter()
@@ -254,27 +260,27 @@ impl Article {
     /// The language `title`, `summary` and `body` are served in: the first of the reader's
     /// languages that the article has, else its original language.
     async fn locale(&self, ctx: &Context<'_>) -> async_graphql::Result<Locale> {
-        Ok(self.served(ctx).await?.locale.into())
+        Ok(self.served(ctx, false).await?.locale.into())
     }
 
     /// Headline, in the served language.
     async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        Ok(&self.served(ctx).await?.title)
+        Ok(&self.served(ctx, false).await?.title)
     }
 
     /// Standfirst of one or two sentences, in the served language.
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        Ok(self.served(ctx).await?.summary.as_deref())
+        Ok(self.served(ctx, false).await?.summary.as_deref())
     }
 
     /// Article text as sanitized HTML, in the served language.
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        Ok(&self.served(ctx).await?.body)
+        Ok(&self.served(ctx, true).await?.body)
     }
 
     /// Every language the article can be read in, in the newsroom's order.
     async fn available_locales(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Locale>> {
-        let all = self.all_translations(ctx).await?;
+        let all = self.texts(ctx, false).await?;
         Ok(DomainLocale::ALL
             .into_iter()
             .filter(|l| all.iter().any(|t| t.locale == *l))
@@ -289,7 +295,7 @@ impl Article {
         #[graphql(desc = "The language wanted.")] locale: Locale,
     ) -> async_graphql::Result<Option<ArticleTranslation>> {
         let wanted = DomainLocale::from(locale);
-        let all = self.all_translations(ctx).await?;
+        let all = self.texts(ctx, true).await?;
         Ok(all
             .iter()
             .find(|t| t.locale == wanted)
@@ -301,7 +307,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ArticleTranslation>> {
-        let all = self.all_translations(ctx).await?;
+        let all = self.texts(ctx, true).await?;
         let mut list: Vec<ArticleTranslation> = all
             .iter()
             .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale))
@@ -349,7 +355,7 @@ impl Article {
 
     /// The article's public address in the served language.
     async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let locale = self.served(ctx).await?.locale;
+        let locale = self.served(ctx, false).await?.locale;
         let site = context::config(ctx).site_url.trim_end_matches('/');
         Ok(format!(
             "{site}/{}/articles/{}",

@@ -9,7 +9,11 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{article_translation, category, category_translation};
 use sea_orm::DatabaseConnection;
 
-use crate::domain::{categories, likes, translations, DomainError};
+use crate::domain::{
+    categories, likes,
+    translations::{self, Text},
+    DomainError,
+};
 
 /// What a loader fails with: shared, since one failed batch answers many fields.
 pub type LoadError = Arc<DomainError>;
@@ -53,15 +57,20 @@ impl Loader<i64> for CategoryChildrenLoader {
     }
 }
 
-/// Article translations in every locale, by article id.
-pub struct TranslationsLoader(pub DatabaseConnection);
+/// Article translations in every locale, by article id, read as far as `text` says.
+pub struct TranslationsLoader {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// With bodies or without.
+    pub text: Text,
+}
 
 impl Loader<i64> for TranslationsLoader {
     type Value = Arc<[article_translation::Model]>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = translations::of_articles(&self.0, keys).await?;
+        let rows = translations::of_articles(&self.db, keys, self.text).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 }
@@ -101,6 +110,8 @@ pub struct Loaders {
     pub category_children: RequestLoader<CategoryChildrenLoader>,
     /// Article translations by article id.
     pub translations: RequestLoader<TranslationsLoader>,
+    /// Article translations without their bodies by article id, for headlines.
+    pub headlines: RequestLoader<TranslationsLoader>,
     /// Like state of the request's liker by article id.
     pub liked: RequestLoader<LikedLoader>,
 }
@@ -113,7 +124,20 @@ impl Loaders {
             category: loader(CategoryLoader(db.clone()), batch_delay),
             category_names: loader(CategoryNamesLoader(db.clone()), batch_delay),
             category_children: loader(CategoryChildrenLoader(db.clone()), batch_delay),
-            translations: loader(TranslationsLoader(db.clone()), batch_delay),
+            translations: loader(
+                TranslationsLoader {
+                    db: db.clone(),
+                    text: Text::Full,
+                },
+                batch_delay,
+            ),
+            headlines: loader(
+                TranslationsLoader {
+                    db: db.clone(),
+                    text: Text::Headline,
+                },
+                batch_delay,
+            ),
             liked: loader(
                 LikedLoader {
                     db: db.clone(),

@@ -11,19 +11,24 @@ use async_graphql::{Context, Lookahead};
 use entity::article;
 
 use super::{context, error::DomainResultExt, loaders::Loaders};
-use crate::domain::{category_directory::Directory, likes, translations, DomainResult};
+use crate::domain::{
+    category_directory::Directory,
+    likes,
+    translations::{self, Text},
+    DomainResult,
+};
 
-/// Article fields that read the article's translations.
-const TEXT_FIELDS: [&str; 8] = [
+/// Article fields that read the article's translations without their bodies.
+const HEADLINE_FIELDS: [&str; 5] = [
     "title",
     "summary",
-    "body",
     "locale",
     "availableLocales",
-    "translation",
-    "translations",
     "canonicalUrl",
 ];
+
+/// Article fields that read whole translations, bodies included.
+const BODY_FIELDS: [&str; 3] = ["body", "translation", "translations"];
 
 /// Fetches what `selections` (each one the selection of an `Article`) will need for `rows`,
 /// and feeds it to the request's loaders.
@@ -36,7 +41,9 @@ pub async fn articles(
         return Ok(());
     }
     let wants = |name: &str| selections.iter().any(|s| s.field(name).exists());
-    let text = TEXT_FIELDS.iter().any(|f| wants(f));
+    let headlines = HEADLINE_FIELDS.iter().any(|f| wants(f));
+    let bodies = BODY_FIELDS.iter().any(|f| wants(f));
+    let text = if bodies { Text::Full } else { Text::Headline };
     let liked = wants("viewerHasLiked");
     let category = wants("category");
 
@@ -49,7 +56,10 @@ pub async fn articles(
     category_ids.dedup();
 
     let (texts, liked_ids, categories) = tokio::try_join!(
-        when(text, translations::of_articles(db, &ids)),
+        when(
+            headlines || bodies,
+            translations::of_articles(db, &ids, text)
+        ),
         when(liked, likes::liked_by(db, liker, &ids)),
         when(category, directory.with_names(db, &category_ids)),
     )
@@ -57,11 +67,17 @@ pub async fn articles(
 
     let loaders = ctx.data_unchecked::<Loaders>();
     if let Some(mut texts) = texts {
-        let values: Vec<_> = ids
+        let values: Vec<(i64, Arc<[_]>)> = ids
             .iter()
             .map(|id| (*id, Arc::from(texts.remove(id).unwrap_or_default())))
             .collect();
-        loaders.translations.feed_many(values).await;
+        // Whole translations serve headlines as well.
+        if headlines {
+            loaders.headlines.feed_many(values.clone()).await;
+        }
+        if bodies {
+            loaders.translations.feed_many(values).await;
+        }
     }
     if let Some(liked_ids) = liked_ids {
         let values: Vec<_> = ids.iter().map(|id| (*id, liked_ids.contains(id))).collect();

@@ -124,3 +124,22 @@ async fn a_category_renamed_through_the_api_shows_at_once() {
     let page = app.data(NAMED_PAGE, json!({})).await;
     assert_eq!(page["articles"]["nodes"][0]["category"]["name"], "ニュース");
 }
+
+#[tokio::test]
+async fn a_page_of_headlines_reads_no_bodies_yet_an_article_beside_it_gets_its_own() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    app.article(ArticleSpec::published("lead", news.id, 1))
+        .await;
+    let data = app
+        .data(
+            r#"{ articles(first: 5) { nodes { slug title } }
+                 article(slug: "lead") { title body translations { locale body } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["articles"]["nodes"][0]["title"], "lead [ko]");
+    assert_eq!(data["article"]["title"], "lead [ko]");
+    assert_eq!(data["article"]["body"], "<p>body ko</p>");
+    assert_eq!(data["article"]["translations"][1]["body"], "<p>body en</p>");
+}
