@@ -11,10 +11,14 @@ use std::sync::{
     Arc,
 };
 
-use async_graphql::{Request, Response, ServerError, Value};
+use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError, Value};
 
 use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema};
 use crate::config::Config;
+
+/// Bytes of query text whose parsed documents are kept: clients send the same few queries
+/// again and again.
+const PARSED_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
 
 fn code_of(error: &ServerError) -> Option<&Value> {
     error.extensions.as_ref().and_then(|ext| ext.get("code"))
@@ -62,6 +66,7 @@ impl Drop for Write<'_> {
 pub struct Executor {
     schema: NewswireSchema,
     persisted: PersistedQueries,
+    documents: moka::sync::Cache<String, Arc<ExecutableDocument>>,
     max_aliases: usize,
     writes: Arc<AtomicU64>,
 }
@@ -72,6 +77,10 @@ impl Executor {
         Executor {
             schema,
             persisted: PersistedQueries::default(),
+            documents: moka::sync::Cache::builder()
+                .max_capacity(PARSED_DOCUMENT_BYTES)
+                .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
+                .build(),
             max_aliases: config.max_aliases,
             writes: Arc::default(),
         }
@@ -104,17 +113,28 @@ impl Executor {
         response
     }
 
+    /// The document of `query`, parsed once and then reused while it is asked for.
+    fn parse(&self, query: &str) -> Result<Arc<ExecutableDocument>, ServerError> {
+        if let Some(document) = self.documents.get(query) {
+            return Ok(document);
+        }
+        let document = Arc::new(async_graphql::parser::parse_query(query)?);
+        self.documents.insert(query.to_owned(), document.clone());
+        Ok(document)
+    }
+
     async fn run(&self, mut request: Request, queries_only: bool) -> Response {
         if let Err(e) = self.persisted.resolve(&mut request) {
             return Response::from_errors(vec![e]);
         }
         let operation_name = request.operation_name.clone();
-        let document = match request.parsed_query() {
-            Ok(document) => document.clone(),
+        let document = match self.parse(&request.query) {
+            Ok(document) => document,
             Err(e) => {
                 return Response::from_errors(vec![with_code(e, error::GRAPHQL_PARSE_FAILED)])
             }
         };
+        request.set_parsed_query(ExecutableDocument::clone(&document));
         let mutation = document::runs_mutation(&document, operation_name.as_deref());
         if queries_only && mutation {
             return refuse(
