@@ -143,3 +143,35 @@ async fn a_page_of_headlines_reads_no_bodies_yet_an_article_beside_it_gets_its_o
     assert_eq!(data["article"]["body"], "<p>body ko</p>");
     assert_eq!(data["article"]["translations"][1]["body"], "<p>body en</p>");
 }
+
+#[tokio::test]
+async fn headlines_read_in_each_root_fields_own_languages_in_one_request() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    let mut both = ArticleSpec::published("both", news.id, 1);
+    both.translations = vec![Locale::Ko, Locale::Ja, Locale::Th];
+    app.article(both).await;
+    let mut english = ArticleSpec::published("english", news.id, 2);
+    english.translations = vec![Locale::En, Locale::Ko];
+    app.article(english).await;
+
+    let data = app
+        .data(
+            r#"{ ja: articles(first: 5, locales: [JA]) { nodes { slug locale title } }
+                 th: articles(first: 5, locales: [TH, JA]) { nodes { slug locale title } }
+                 all: articles(first: 5, locales: [JA]) { nodes { slug locale availableLocales } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["ja"]["nodes"],
+        json!([{ "slug": "both", "locale": "JA", "title": "both [ja]" },
+               { "slug": "english", "locale": "EN", "title": "english [en]" }])
+    );
+    assert_eq!(data["th"]["nodes"][0]["locale"], "TH");
+    assert_eq!(data["th"]["nodes"][1]["locale"], "EN");
+    assert_eq!(
+        data["all"]["nodes"][0]["availableLocales"],
+        json!(["KO", "JA", "TH"])
+    );
+}
