@@ -106,8 +106,10 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_RESPONSE_CACHE_MIB", default_value_t = 16)]
     pub response_cache_mib: u64,
 
-    /// Most database connections held open.
-    #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = 16)]
+    /// Most database connections held open. The default is twice this machine's cores (at
+    /// least 4): a database does its best work with about two busy connections per core, and
+    /// more only queue inside it.
+    #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = default_pool_size())]
     pub db_pool_size: u32,
 
     /// Origins allowed to call the API from a browser (comma-separated; `*` for any).
@@ -156,6 +158,11 @@ fn parse_locales(value: &str) -> Result<LocaleList, String> {
         return Err("name at least one locale".into());
     }
     Ok(LocaleList(locales))
+}
+
+fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
 }
 
 fn parse_time_zone(value: &str) -> Result<Tz, String> {

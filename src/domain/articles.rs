@@ -4,14 +4,14 @@
 //! has come, and not deleted. Editors also see drafts, scheduled and archived articles. Every
 //! query here starts from [`visible_to`], so no entry point can leak a draft.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use entity::{article, article_translation, ArticleStatus};
+use entity::{article, article_like, article_translation, ArticleStatus};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, Query},
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select,
 };
 
 use super::{
@@ -301,14 +301,16 @@ fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
 /// One page of the visible articles matching `filter`, in `order`, keyset-paginated.
 ///
 /// The cost of a page does not depend on how deep it is: the cursor becomes a range
-/// condition on the order's index, never an OFFSET.
+/// condition on the order's index, never an OFFSET. With a `liker`, the same statement also
+/// says which of the page's articles they like (the ids come back beside the page).
 pub async fn list(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     filter: &ResolvedFilter,
     order: ArticleOrder,
     page: &PageRequest,
-) -> DomainResult<Page<article::Model>> {
+    liker: Option<&str>,
+) -> DomainResult<(Page<article::Model>, Option<HashSet<i64>>)> {
     let after = page
         .after
         .as_deref()
@@ -335,12 +337,31 @@ pub async fn list(
         (Order::Desc, false) => Order::Asc,
         (_, false) => Order::Desc,
     };
-    let mut rows = query
+    let query = query
         .order_by(column, direction.clone())
         .order_by(article::Column::Id, direction)
-        .limit(page.size + 1)
-        .all(db)
-        .await?;
+        .limit(page.size + 1);
+    let (mut rows, liked) = match liker {
+        None => (query.all(db).await?, None),
+        Some(liker) => {
+            let likes = Query::select()
+                .expr(Expr::val(1))
+                .from(article_like::Entity)
+                .and_where(
+                    Expr::col((article_like::Entity, article_like::Column::ArticleId))
+                        .equals((article::Entity, article::Column::Id)),
+                )
+                .and_where(article_like::Column::Liker.eq(liker))
+                .to_owned();
+            let rows = query
+                .expr_as(Expr::exists(likes), LIKED)
+                .into_model::<WithLike>()
+                .all(db)
+                .await?;
+            let liked = rows.iter().filter(|r| r.liked).map(|r| r.row.id).collect();
+            (rows.into_iter().map(|r| r.row).collect(), Some(liked))
+        }
+    };
 
     let more = rows.len() as u64 > page.size;
     rows.truncate(page.size as usize);
@@ -351,11 +372,30 @@ pub async fn list(
         .into_iter()
         .map(|row| (cursor_of(&row, order).encode(), row))
         .collect();
-    Ok(Page {
+    let page = Page {
         items,
         has_next_page: if forward { more } else { before.is_some() },
         has_previous_page: if forward { after.is_some() } else { more },
-    })
+    };
+    Ok((page, liked))
+}
+
+/// The column that says whether the reader likes the article.
+const LIKED: &str = "viewer_has_liked";
+
+/// An article row with whether the reader likes it, read in the same statement.
+struct WithLike {
+    row: article::Model,
+    liked: bool,
+}
+
+impl FromQueryResult for WithLike {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(WithLike {
+            row: article::Model::from_query_result(res, pre)?,
+            liked: res.try_get(pre, LIKED)?,
+        })
+    }
 }
 
 /// How many visible articles match `filter`.

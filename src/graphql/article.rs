@@ -484,7 +484,7 @@ impl ArticleQuery {
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
         };
         if let Some(row) = &row {
-            prefetch::articles(ctx, &[ctx.look_ahead()], std::slice::from_ref(row)).await?;
+            prefetch::articles(ctx, &[ctx.look_ahead()], std::slice::from_ref(row), None).await?;
         }
         Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
     }
@@ -551,7 +551,7 @@ impl ArticleQuery {
             .most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
             .await
             .gql()?;
-        prefetch::articles(ctx, &[ctx.look_ahead()], &rows).await?;
+        prefetch::articles(ctx, &[ctx.look_ahead()], &rows, None).await?;
         let locales = preferences(ctx, locales);
         Ok(rows
             .into_iter()

@@ -56,17 +56,17 @@ impl ArticleConnection {
         locales: Preferences,
     ) -> async_graphql::Result<Self> {
         let now = Utc::now();
-        let page = articles::list(context::db(ctx), now, &filter, order, &page)
+        let look = ctx.look_ahead();
+        let selections = [look.field("nodes"), look.field("edges").field("node")];
+        let liker = selections
+            .iter()
+            .any(|s| s.field("viewerHasLiked").exists())
+            .then(|| context::requester(ctx).liker.as_str());
+        let (page, liked) = articles::list(context::db(ctx), now, &filter, order, &page, liker)
             .await
             .gql()?;
-        let look = ctx.look_ahead();
         let rows: Vec<article::Model> = page.items.iter().map(|(_, row)| row.clone()).collect();
-        prefetch::articles(
-            ctx,
-            &[look.field("nodes"), look.field("edges").field("node")],
-            &rows,
-        )
-        .await?;
+        prefetch::articles(ctx, &selections, &rows, liked.as_ref()).await?;
         Ok(ArticleConnection {
             page,
             filter,

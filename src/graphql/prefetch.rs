@@ -5,7 +5,7 @@
 //! per kind) and feeds the loaders, so the nested fields resolve from the request cache: no
 //! waiting for a batch window, and a statement count that never depends on timing.
 
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 
 use async_graphql::{Context, Lookahead};
 use entity::article;
@@ -31,11 +31,13 @@ const HEADLINE_FIELDS: [&str; 5] = [
 const BODY_FIELDS: [&str; 3] = ["body", "translation", "translations"];
 
 /// Fetches what `selections` (each one the selection of an `Article`) will need for `rows`,
-/// and feeds it to the request's loaders.
+/// and feeds it to the request's loaders. `liked_with_rows` is which of `rows` the reader
+/// likes, when the statement that read the rows said so.
 pub async fn articles(
     ctx: &Context<'_>,
     selections: &[Lookahead<'_>],
     rows: &[article::Model],
+    liked_with_rows: Option<&HashSet<i64>>,
 ) -> async_graphql::Result<()> {
     if rows.is_empty() {
         return Ok(());
@@ -44,7 +46,7 @@ pub async fn articles(
     let headlines = HEADLINE_FIELDS.iter().any(|f| wants(f));
     let bodies = BODY_FIELDS.iter().any(|f| wants(f));
     let text = if bodies { Text::Full } else { Text::Headline };
-    let liked = wants("viewerHasLiked");
+    let liked = wants("viewerHasLiked") && liked_with_rows.is_none();
     let category = wants("category");
 
     let db = context::db(ctx);
@@ -79,7 +81,7 @@ pub async fn articles(
             loaders.translations.feed_many(values).await;
         }
     }
-    if let Some(liked_ids) = liked_ids {
+    if let Some(liked_ids) = liked_ids.as_ref().or(liked_with_rows) {
         let values: Vec<_> = ids.iter().map(|id| (*id, liked_ids.contains(id))).collect();
         loaders.liked.feed_many(values).await;
     }

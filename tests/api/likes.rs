@@ -247,3 +247,27 @@ async fn rankings_are_reused_for_a_while_but_counts_stay_live() {
         json!([{ "slug": "second" }, { "slug": "first" }])
     );
 }
+
+#[tokio::test]
+async fn a_page_marks_exactly_the_articles_the_reader_likes() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let mut ids = Vec::new();
+    for (i, slug) in ["one", "two", "three"].iter().enumerate() {
+        let row = app
+            .article(ArticleSpec::published(slug, cat.id, i as i64 + 1))
+            .await;
+        ids.push(article_id(&row));
+    }
+    as_client(&app, "alice", LIKE, &ids[0]).await;
+    as_client(&app, "bob", LIKE, &ids[1]).await;
+    as_client(&app, "alice", LIKE, &ids[2]).await;
+    let page = "{ articles(first: 3) { edges { node { slug viewerHasLiked } } } }";
+    let alice = app.post(page, json!({}), &[("x-client-id", "alice")]).await;
+    assert_eq!(
+        alice.body["data"]["articles"]["edges"],
+        json!([{ "node": { "slug": "one", "viewerHasLiked": true } },
+               { "node": { "slug": "two", "viewerHasLiked": false } },
+               { "node": { "slug": "three", "viewerHasLiked": true } }])
+    );
+}
