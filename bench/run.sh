@@ -8,7 +8,10 @@
 #
 #   bench/run.sh [all|postgres|sqlite]
 #
-# Settings (environment): DURATION (10s), CONCURRENCY (32), ARTICLES (100000),
+# Every oha measurement follows an unmeasured warm-up of the same load (Node.js compiles
+# PostGraphile's hot paths as it runs; the servers fill their statement caches).
+#
+# Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), ARTICLES (100000),
 # PG_URL (postgres://postgres@127.0.0.1:5432), PORT (8100).
 # Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
 set -euo pipefail
@@ -16,6 +19,7 @@ cd "$(dirname "$0")/.."
 
 WHICH=${1:-all}
 DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
 SECONDS_EACH=${DURATION%s}
 C=${CONCURRENCY:-32}
 N=${ARTICLES:-100000}
@@ -49,6 +53,8 @@ measure() { # db op kind [oha body flag] [file]
   sql0=$(metric sql_statements_total); req0=$(metric graphql_requests_total)
   echo 5 > "/proc/$SERVER/clear_refs"
   if [ "$kind" = oha ]; then
+    oha -z "$WARMUP" -c "$C" -w --no-tui -m POST -H 'content-type: application/json' \
+      -H 'x-client-id: bench-reader' "$flag" "$file" "$URL" > /dev/null
     oha -z "$DURATION" -c "$C" -w --no-tui --output-format json -m POST \
       -H 'content-type: application/json' -H 'x-client-id: bench-reader' \
       "$flag" "$file" "$URL" > "$result"
@@ -116,6 +122,8 @@ peer() { # PostGraphile 5 over the PostgreSQL run's database, with the equivalen
     sleep 0.3
   done
   grep -q '"allArticles"' "$OUT/peer.home.response.json"
+  oha -z "$WARMUP" -c "$C" -w --no-tui -m POST -H 'content-type: application/json' \
+    -D "$OUT/peer.home.json" "http://127.0.0.1:$port/graphql" > /dev/null
   echo 5 > "/proc/$pid/clear_refs"
   oha -z "$DURATION" -c "$C" -w --no-tui --output-format json -m POST \
     -H 'content-type: application/json' -D "$OUT/peer.home.json" \
