@@ -16,7 +16,7 @@ use sea_orm::{
 
 use super::{
     access::Audience,
-    categories,
+    category_directory::Directory,
     cursor::{ArticleOrder, Cursor, SortKey},
     locale::Locale,
     page::{Direction, Page, PageRequest},
@@ -160,6 +160,7 @@ impl ArticleFilter {
     pub async fn resolve(
         self,
         db: &DatabaseConnection,
+        directory: &Directory,
         audience: Audience,
     ) -> DomainResult<ResolvedFilter> {
         let statuses = match self.statuses {
@@ -179,7 +180,9 @@ impl ArticleFilter {
         }
         let category_ids = match &self.category {
             Some(slug) => Some(
-                categories::scope(db, "filter.category", slug, self.include_subcategories).await?,
+                directory
+                    .scope(db, "filter.category", slug, self.include_subcategories)
+                    .await?,
             ),
             None => None,
         };

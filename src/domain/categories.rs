@@ -131,10 +131,18 @@ pub async fn scope(
     include_descendants: bool,
 ) -> DomainResult<Vec<i64>> {
     let tree = all(db).await?;
-    let root = tree
-        .iter()
-        .find(|c| c.slug == slug)
-        .ok_or_else(|| DomainError::invalid(field, format!("no category has the slug `{slug}`")))?;
+    let tree: Vec<&category::Model> = tree.iter().collect();
+    scope_in(&tree, slug, include_descendants)
+        .ok_or_else(|| DomainError::invalid(field, format!("no category has the slug `{slug}`")))
+}
+
+/// [`scope`] within `tree`, every category; `None` when no category in it has `slug`.
+pub fn scope_in(
+    tree: &[&category::Model],
+    slug: &str,
+    include_descendants: bool,
+) -> Option<Vec<i64>> {
+    let root = tree.iter().find(|c| c.slug == slug)?;
     let mut ids = vec![root.id];
     if include_descendants {
         let mut next = 0;
@@ -148,5 +156,5 @@ pub async fn scope(
             next += 1;
         }
     }
-    Ok(ids)
+    Some(ids)
 }

@@ -1,11 +1,12 @@
 //! A copy of every category with its names, shared by all requests of the process.
 //!
 //! Categories change a few times a day and every page of articles names them, so a page
-//! takes them from here instead of a statement of its own. A category write through this
+//! takes them from here instead of a statement of its own, and a category page finds its
+//! category and subcategories here too. A category write through this
 //! process drops the copy at once (its write generation is part of the key, so a copy
 //! loaded across a write is never used); writes through other instances show within the time
 //! to live. A category the copy lacks is read from the database, so a new one is never
-//! missing.
+//! missing. Editorial writes always read the database.
 
 use std::{
     collections::HashMap,
@@ -58,20 +59,63 @@ impl Directory {
         }
     }
 
-    /// The categories with these ids, each with its names.
-    pub async fn with_names(
+    /// The category with this slug, with its names.
+    pub async fn by_slug(
         &self,
         db: &DatabaseConnection,
-        ids: &[i64],
-    ) -> DomainResult<Vec<Named>> {
+        slug: &str,
+    ) -> DomainResult<Option<Named>> {
+        if let Some(snapshot) = self.snapshot(db).await? {
+            if let Some(named) = snapshot.values().find(|(row, _)| row.slug == slug) {
+                return Ok(Some(named.clone()));
+            }
+        }
+        let Some(row) = categories::by_slug(db, slug).await? else {
+            return Ok(None);
+        };
+        Ok(categories::with_names(db, &[row.id]).await?.pop())
+    }
+
+    /// The ids of the category named `slug` and, with `include_descendants`, of all its
+    /// descendants, as [`categories::scope`] reads them from the database.
+    pub async fn scope(
+        &self,
+        db: &DatabaseConnection,
+        field: &'static str,
+        slug: &str,
+        include_descendants: bool,
+    ) -> DomainResult<Vec<i64>> {
+        if let Some(snapshot) = self.snapshot(db).await? {
+            let tree: Vec<&category::Model> = snapshot.values().map(|(row, _)| row).collect();
+            if let Some(ids) = categories::scope_in(&tree, slug, include_descendants) {
+                return Ok(ids);
+            }
+        }
+        categories::scope(db, field, slug, include_descendants).await
+    }
+
+    /// The shared copy, loaded if needed; `None` when the directory is off.
+    async fn snapshot(&self, db: &DatabaseConnection) -> DomainResult<Option<Arc<Snapshot>>> {
         let Some(snapshots) = &self.snapshots else {
-            return categories::with_names(db, ids).await;
+            return Ok(None);
         };
         let generation = self.writes.load(Ordering::Acquire);
         let snapshot = snapshots
             .try_get_with(generation, load(db))
             .await
             .map_err(DomainError::from_shared)?;
+        Ok(Some(snapshot))
+    }
+
+    /// The categories with these ids, each with its names.
+    pub async fn with_names(
+        &self,
+        db: &DatabaseConnection,
+        ids: &[i64],
+    ) -> DomainResult<Vec<Named>> {
+        let Some(snapshot) = self.snapshot(db).await? else {
+            return categories::with_names(db, ids).await;
+        };
         let mut found = Vec::with_capacity(ids.len());
         let mut missing = Vec::new();
         for id in ids {

@@ -21,7 +21,8 @@ use super::{
 };
 use crate::domain::{
     articles::{self, Standing},
-    categories, cursor,
+    category_directory::Directory,
+    cursor,
     likes::LikeWindow as DomainWindow,
     locale::{self as domain_locale, Locale as DomainLocale},
     page::{self, PageRequest},
@@ -509,7 +510,11 @@ impl ArticleQuery {
     ) -> async_graphql::Result<ArticleConnection> {
         let page = PageRequest::new(first, after, last, before).gql()?;
         let filter = articles::ArticleFilter::from(filter.unwrap_or_else(default_filter))
-            .resolve(context::db(ctx), context::audience(ctx))
+            .resolve(
+                context::db(ctx),
+                ctx.data_unchecked::<Directory>(),
+                context::audience(ctx),
+            )
             .await
             .gql()?;
         ArticleConnection::load(
@@ -543,7 +548,12 @@ impl ArticleQuery {
         let db = context::db(ctx);
         let limit = page::page_size("first", first).gql()?;
         let scope = match category {
-            Some(slug) => Some(categories::scope(db, "category", &slug, true).await.gql()?),
+            Some(slug) => Some(
+                ctx.data_unchecked::<Directory>()
+                    .scope(db, "category", &slug, true)
+                    .await
+                    .gql()?,
+            ),
             None => None,
         };
         let rows = ctx

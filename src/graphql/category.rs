@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Object, ID};
-use entity::category;
+use entity::{category, category_translation};
 
 use super::{
     article::{default_filter, page_cost, ArticleFilter, ArticleOrder},
@@ -14,13 +14,15 @@ use super::{
     loaders::Loaders,
     locale::Locale,
 };
-use crate::domain::{articles, categories, page::PageRequest};
+use crate::domain::{articles, categories, category_directory::Directory, page::PageRequest};
 
 /// A section of the site, such as K-Pop or Politics; sections nest.
 #[derive(Clone)]
 pub struct Category {
     row: Arc<category::Model>,
     locales: Preferences,
+    /// Its names in every locale, when whoever made it had them at hand.
+    names: Option<Arc<[category_translation::Model]>>,
 }
 
 impl Category {
@@ -31,7 +33,17 @@ impl Category {
 
     /// Wraps a row already shared by a loader.
     pub fn from_shared(row: Arc<category::Model>, locales: Preferences) -> Self {
-        Category { row, locales }
+        Category {
+            row,
+            locales,
+            names: None,
+        }
+    }
+
+    /// The category holding its names, so that they need no statement of their own.
+    pub fn with_names(mut self, names: Arc<[category_translation::Model]>) -> Self {
+        self.names = Some(names);
+        self
     }
 
     /// The row id.
@@ -42,7 +54,10 @@ impl Category {
     async fn localized(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<entity::category_translation::Model>> {
+    ) -> async_graphql::Result<Option<category_translation::Model>> {
+        if let Some(names) = &self.names {
+            return Ok(categories::localized(names, &self.locales).cloned());
+        }
         let names = ctx
             .data_unchecked::<Loaders>()
             .category_names
@@ -133,17 +148,19 @@ impl Category {
         let db = context::db(ctx);
         let page = PageRequest::new(first, after, last, before).gql()?;
         let mut filter = filter.unwrap_or_else(default_filter);
-        let scope = categories::scope(
-            db,
-            "filter.category",
-            &self.row.slug,
-            filter.include_subcategories,
-        )
-        .await
-        .gql()?;
+        let directory = ctx.data_unchecked::<Directory>();
+        let scope = directory
+            .scope(
+                db,
+                "filter.category",
+                &self.row.slug,
+                filter.include_subcategories,
+            )
+            .await
+            .gql()?;
         filter.category = None;
         let filter = articles::ArticleFilter::from(filter)
-            .resolve(db, context::audience(ctx))
+            .resolve(db, directory, context::audience(ctx))
             .await
             .gql()?
             .in_categories(scope);
@@ -167,8 +184,14 @@ impl CategoryQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Option<Category>> {
-        let row = categories::by_slug(context::db(ctx), &slug).await.gql()?;
-        Ok(row.map(|r| Category::new(r, preferences(ctx, locales))))
+        let named = ctx
+            .data_unchecked::<Directory>()
+            .by_slug(context::db(ctx), &slug)
+            .await
+            .gql()?;
+        Ok(named.map(|(row, names)| {
+            Category::new(row, preferences(ctx, locales)).with_names(names.into())
+        }))
     }
 
     /// The top-level categories in editorial order; `children` walks the tree.

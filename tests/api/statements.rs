@@ -1,6 +1,7 @@
 //! The number of SQL statements per request does not grow with the page size.
 
 use entity::Locale;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::helpers::{ArticleSpec, TestApp};
@@ -174,5 +175,74 @@ async fn headlines_read_in_each_root_fields_own_languages_in_one_request() {
     assert_eq!(
         data["all"]["nodes"][0]["availableLocales"],
         json!(["KO", "JA", "TH"])
+    );
+}
+
+const SECTION_PAGE: &str = r#"{ category(slug: "news") { name articles(first: 20) { nodes { slug title viewerHasLiked category { name } } } } }"#;
+
+#[tokio::test]
+async fn with_the_shared_category_copy_a_category_page_takes_two_statements() {
+    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+    let news = app.category("news", None).await;
+    let desk = app.category("news-desk", Some(news.id)).await;
+    app.article(ArticleSpec::published("top", news.id, 2)).await;
+    app.article(ArticleSpec::published("inside", desk.id, 1))
+        .await;
+    app.data(SECTION_PAGE, json!({})).await;
+    app.take_statements();
+    let page = app.data(SECTION_PAGE, json!({})).await;
+    assert_eq!(page["category"]["name"], "news 한국어");
+    assert_eq!(
+        page["category"]["articles"]["nodes"][0]["category"]["name"],
+        "news-desk 한국어"
+    );
+    assert_eq!(
+        page["category"]["articles"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // The category, its name and its subcategories come from the copy: the page with the
+    // like state, and its translations.
+    assert_eq!(app.take_statements(), 2);
+}
+
+#[tokio::test]
+async fn a_subcategory_added_through_the_api_joins_its_parents_page_at_once() {
+    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+    let news = app.category("news", None).await;
+    app.article(ArticleSpec::published("top", news.id, 2)).await;
+    let before = app.data(SECTION_PAGE, json!({})).await;
+    assert_eq!(
+        before["category"]["articles"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let editor = app.api_key(entity::ApiRole::Editor).await;
+    let created = app
+        .data_as(
+            &editor,
+            r#"mutation { createCategory(input: { slug: "news-world", parent: "news", names: [{ locale: KO, name: "세계" }] }) { category { id slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(created["createCategory"]["category"]["slug"], "news-world");
+    let world = entity::category::Entity::find()
+        .filter(entity::category::Column::Slug.eq("news-world"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app.article(ArticleSpec::published("abroad", world.id, 1))
+        .await;
+    let after = app.data(SECTION_PAGE, json!({})).await;
+    assert_eq!(after["category"]["articles"]["nodes"][0]["slug"], "abroad");
+    assert_eq!(
+        after["category"]["articles"]["nodes"][0]["category"]["name"],
+        "세계"
     );
 }
