@@ -8,7 +8,7 @@
 //! request's span (which carries the request id) and reach the client only as
 //! `INTERNAL_SERVER_ERROR` with that id.
 
-use async_graphql::{Error, ErrorExtensions};
+use async_graphql::{Error, ErrorExtensions, ServerError, Value};
 
 use crate::domain::DomainError;
 
@@ -44,6 +44,31 @@ pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
 pub fn bad_input(field: &str, message: impl Into<String>) -> Error {
     let field = field.to_owned();
     coded(BAD_USER_INPUT, message).extend_with(move |_, ext| ext.set("field", field.as_str()))
+}
+
+/// The `extensions.code` of a document-level error, if it has one.
+pub fn code_of(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref().and_then(|ext| ext.get("code")) {
+        Some(Value::String(code)) => Some(code),
+        _ => None,
+    }
+}
+
+/// Gives a document-level error `code`, unless it already has a code.
+pub fn ensure_code(error: &mut ServerError, code: &'static str) {
+    if code_of(error).is_none() {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
+}
+
+/// A document-level error (one refused before any resolver ran) with `code`.
+pub fn refusal(code: &'static str, message: impl Into<String>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    ensure_code(&mut error, code);
+    error
 }
 
 /// The GraphQL error for a domain error; database failures are logged and masked.

@@ -11,7 +11,7 @@ use std::sync::{
     Arc,
 };
 
-use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError, Value};
+use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError};
 
 use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema};
 use crate::config::Config;
@@ -20,22 +20,8 @@ use crate::config::Config;
 /// again and again.
 const PARSED_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
 
-fn code_of(error: &ServerError) -> Option<&Value> {
-    error.extensions.as_ref().and_then(|ext| ext.get("code"))
-}
-
-fn with_code(mut error: ServerError, code: &'static str) -> ServerError {
-    if code_of(&error).is_none() {
-        error
-            .extensions
-            .get_or_insert_with(Default::default)
-            .set("code", code);
-    }
-    error
-}
-
 fn refuse(code: &'static str, message: impl Into<String>) -> Response {
-    Response::from_errors(vec![with_code(ServerError::new(message, None), code)])
+    Response::from_errors(vec![error::refusal(code, message)])
 }
 
 /// The code of an error the schema returned without one. Resolvers code their own errors;
@@ -102,9 +88,8 @@ impl Executor {
     ) -> Response {
         let mut response = self.run(request, queries_only).await;
         for e in &mut response.errors {
-            let code = fallback_code(e);
-            *e = with_code(std::mem::replace(e, ServerError::new("", None)), code);
-            if matches!(code_of(e), Some(Value::String(c)) if c == error::INTERNAL_SERVER_ERROR) {
+            error::ensure_code(e, fallback_code(e));
+            if error::code_of(e) == Some(error::INTERNAL_SERVER_ERROR) {
                 e.extensions
                     .get_or_insert_with(Default::default)
                     .set("requestId", request_id);
@@ -130,8 +115,9 @@ impl Executor {
         let operation_name = request.operation_name.clone();
         let document = match self.parse(&request.query) {
             Ok(document) => document,
-            Err(e) => {
-                return Response::from_errors(vec![with_code(e, error::GRAPHQL_PARSE_FAILED)])
+            Err(mut e) => {
+                error::ensure_code(&mut e, error::GRAPHQL_PARSE_FAILED);
+                return Response::from_errors(vec![e]);
             }
         };
         request.set_parsed_query(ExecutableDocument::clone(&document));

@@ -27,19 +27,10 @@ impl Default for PersistedQueries {
     }
 }
 
-fn refused(code: &'static str, message: impl Into<String>) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
-}
-
 /// The `sha256Hash` of a version 1 `persistedQuery` extension value.
 fn hash_of(value: Value) -> Result<String, ServerError> {
     let invalid = || {
-        refused(
+        error::refusal(
             error::GRAPHQL_VALIDATION_FAILED,
             "the persistedQuery extension needs a version and a sha256Hash",
         )
@@ -50,7 +41,7 @@ fn hash_of(value: Value) -> Result<String, ServerError> {
     match fields.get("version") {
         Some(Value::Number(n)) if n.as_i64() == Some(1) => {}
         Some(Value::Number(n)) => {
-            return Err(refused(
+            return Err(error::refusal(
                 error::GRAPHQL_VALIDATION_FAILED,
                 format!("persistedQuery version {n} is not supported; use version 1"),
             ))
@@ -73,14 +64,14 @@ impl PersistedQueries {
         let hash = hash_of(value)?;
         if request.query.is_empty() {
             let text = self.texts.get(&hash).ok_or_else(|| {
-                refused(error::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
+                error::refusal(error::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
             })?;
             request.query = text.to_string();
             return Ok(());
         }
         let actual = format!("{:x}", Sha256::digest(request.query.as_bytes()));
         if actual != hash {
-            return Err(refused(
+            return Err(error::refusal(
                 error::GRAPHQL_VALIDATION_FAILED,
                 "provided sha does not match query",
             ));

@@ -53,20 +53,12 @@ impl MediaType {
 /// Picks the response type from `Accept`; no header means `application/json`, as the spec
 /// says for legacy clients.
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+    if !headers.contains_key(header::ACCEPT) {
         return Some(MediaType::Json);
-    };
+    }
     let mut json = false;
-    for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            matches!(
-                p.trim().replace(' ', "").as_str(),
-                "q=0" | "q=0.0" | "q=0.00" | "q=0.000"
-            )
-        });
-        if refused {
+    for (media, accepted) in preferences(headers, header::ACCEPT) {
+        if !accepted {
             continue;
         }
         match media.as_str() {
@@ -76,6 +68,28 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
         }
     }
     json.then_some(MediaType::Json)
+}
+
+/// The items of an `Accept`-style header (`name`), lowercased, each with whether it is
+/// accepted: a quality above zero, or none given.
+fn preferences(headers: &HeaderMap, name: header::HeaderName) -> Vec<(String, bool)> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|item| {
+            let mut parts = item.split(';');
+            let token = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                let p = p.replace(' ', "");
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (token, !refused)
+        })
+        .collect()
 }
 
 fn not_acceptable() -> Response {
@@ -180,33 +194,24 @@ pub async fn get(
 
 /// Whether `Accept-Encoding` takes gzip (named, or as `*`, with a quality above zero).
 fn accepts_gzip(headers: &HeaderMap) -> bool {
-    let mut star = false;
-    for value in headers.get_all(header::ACCEPT_ENCODING) {
-        let Ok(value) = value.to_str() else { continue };
-        for item in value.split(',') {
-            let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
-                return !refused;
-            }
-            star |= coding == "*" && !refused;
-        }
+    let codings = preferences(headers, header::ACCEPT_ENCODING);
+    let named = codings
+        .iter()
+        .find(|(coding, _)| coding == "gzip" || coding == "x-gzip");
+    match named {
+        Some((_, accepted)) => *accepted,
+        None => codings
+            .iter()
+            .any(|(coding, accepted)| coding == "*" && *accepted),
     }
-    star
 }
 
 /// Whether any error of `response` has one of `codes`.
 fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
-    response.errors.iter().any(|e| {
-        let code = e.extensions.as_ref().and_then(|x| x.get("code"));
-        matches!(code, Some(Value::String(c)) if codes.contains(&c.as_str()))
-    })
+    response
+        .errors
+        .iter()
+        .any(|e| error::code_of(e).is_some_and(|c| codes.contains(&c)))
 }
 
 /// A response ready to be sent, before its headers.

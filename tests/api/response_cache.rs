@@ -174,12 +174,12 @@ async fn a_cached_get_keeps_its_cache_control_and_a_post_stays_no_store() {
         .await;
     assert_eq!(get.body["data"]["locales"][0]["code"], "ko");
     assert_eq!(get.headers["cache-control"], "max-age=3600");
-    assert!(hits(&app) >= 2);
+    assert_eq!(hits(&app), 2);
 }
 
 #[tokio::test]
 async fn what_this_instance_did_not_write_shows_within_the_time_to_live() {
-    let app = TestApp::spawn_with(|c| c.response_cache_ttl_ms = 200).await;
+    let app = TestApp::spawn_with(|c| c.response_cache_ttl_ms = 1000).await;
     let cat = app.category("news", None).await;
     let empty = app.data(HOME, json!({})).await;
     assert_eq!(empty["articles"]["nodes"], json!([]));
@@ -187,7 +187,7 @@ async fn what_this_instance_did_not_write_shows_within_the_time_to_live() {
     app.article(ArticleSpec::published("elsewhere", cat.id, 1))
         .await;
     assert_eq!(app.data(HOME, json!({})).await, empty);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let later = app.data(HOME, json!({})).await;
     assert_eq!(later["articles"]["nodes"][0]["slug"], "elsewhere");
 }
