@@ -26,6 +26,17 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         // connection fails its query instead, and the pool replaces it.
         .test_before_acquire(false)
         .sqlx_logging(false);
+    if !config.is_sqlite() {
+        // Every read is a short keyset page. A prepared page statement's generic plan cannot
+        // see its LIMIT and may plan parallel workers, whose start-up costs far more than the
+        // page itself; one backend per statement also keeps throughput even under load.
+        options.map_sqlx_postgres_opts(|o| {
+            o.options([
+                ("max_parallel_workers_per_gather", "0"),
+                ("plan_cache_mode", "force_generic_plan"),
+            ])
+        });
+    }
     if config.is_sqlite() {
         options.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)

@@ -4,14 +4,15 @@
 //! has come, and not deleted. Editors also see drafts, scheduled and archived articles. Every
 //! query here starts from [`visible_to`], so no entry point can leak a draft.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{article, article_like, article_translation, ArticleStatus};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Func, Query},
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, Select,
+    sea_query::{CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Select,
 };
 
 use super::{
@@ -20,6 +21,7 @@ use super::{
     cursor::{ArticleOrder, Cursor, SortKey},
     locale::Locale,
     page::{Direction, Page, PageRequest},
+    translations::Headline,
     DomainError, DomainResult,
 };
 
@@ -301,19 +303,41 @@ fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
     Condition::all().add(if descending { row.lt(at) } else { row.gt(at) })
 }
 
+/// What a page statement reads beside the article rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Beside<'a> {
+    /// Whether this liker likes each article.
+    pub liked_by: Option<&'a str>,
+    /// Each article's headline in the first of these languages it has, else in its
+    /// original language.
+    pub headline_in: Option<&'a [Locale]>,
+}
+
+/// An article of a page, with what its statement read beside it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The article.
+    pub row: article::Model,
+    /// Whether the reader likes it, when [`Beside::liked_by`] asked.
+    pub liked: Option<bool>,
+    /// Its headline as served, when [`Beside::headline_in`] asked and the article has a
+    /// translation in one of those languages or in its original language.
+    pub headline: Option<Headline>,
+}
+
 /// One page of the visible articles matching `filter`, in `order`, keyset-paginated.
 ///
 /// The cost of a page does not depend on how deep it is: the cursor becomes a range
-/// condition on the order's index, never an OFFSET. With a `liker`, the same statement also
-/// says which of the page's articles they like (the ids come back beside the page).
+/// condition on the order's index, never an OFFSET. What `beside` asks for (the reader's like
+/// state, the served headline) is read by the same statement.
 pub async fn list(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     filter: &ResolvedFilter,
     order: ArticleOrder,
     page: &PageRequest,
-    liker: Option<&str>,
-) -> DomainResult<(Page<article::Model>, Option<HashSet<i64>>)> {
+    beside: Beside<'_>,
+) -> DomainResult<Page<Listed>> {
     let after = page
         .after
         .as_deref()
@@ -340,31 +364,22 @@ pub async fn list(
         (Order::Desc, false) => Order::Asc,
         (_, false) => Order::Desc,
     };
-    let query = query
+    let mut query = query
         .order_by(column, direction.clone())
         .order_by(article::Column::Id, direction)
         .limit(page.size + 1);
-    let (mut rows, liked) = match liker {
-        None => (query.all(db).await?, None),
-        Some(liker) => {
-            let likes = Query::select()
-                .expr(Expr::val(1))
-                .from(article_like::Entity)
-                .and_where(
-                    Expr::col((article_like::Entity, article_like::Column::ArticleId))
-                        .equals((article::Entity, article::Column::Id)),
-                )
-                .and_where(article_like::Column::Liker.eq(liker))
-                .to_owned();
-            let rows = query
-                .expr_as(Expr::exists(likes), LIKED)
-                .into_model::<WithLike>()
-                .all(db)
-                .await?;
-            let liked = rows.iter().filter(|r| r.liked).map(|r| r.row.id).collect();
-            (rows.into_iter().map(|r| r.row).collect(), Some(liked))
-        }
-    };
+    if let Some(liker) = beside.liked_by {
+        query = query.expr_as(Expr::exists(likes_of(liker)), LIKED);
+    }
+    if let Some(locales) = beside.headline_in {
+        query = with_headline(query, locales);
+    }
+    let mut rows = db
+        .query_all(QueryTrait::query(&mut query))
+        .await?
+        .iter()
+        .map(|res| Listed::read(res, beside))
+        .collect::<Result<Vec<_>, DbErr>>()?;
 
     let more = rows.len() as u64 > page.size;
     rows.truncate(page.size as usize);
@@ -373,30 +388,105 @@ pub async fn list(
     }
     let items = rows
         .into_iter()
-        .map(|row| (cursor_of(&row, order).encode(), row))
+        .map(|listed| (cursor_of(&listed.row, order).encode(), listed))
         .collect();
-    let page = Page {
+    Ok(Page {
         items,
         has_next_page: if forward { more } else { before.is_some() },
         has_previous_page: if forward { after.is_some() } else { more },
-    };
-    Ok((page, liked))
+    })
 }
 
 /// The column that says whether the reader likes the article.
 const LIKED: &str = "viewer_has_liked";
 
-/// An article row with whether the reader likes it, read in the same statement.
-struct WithLike {
-    row: article::Model,
-    liked: bool,
+/// The columns of the served headline.
+const HEADLINE: [(&str, article_translation::Column); 3] = [
+    ("headline_locale", article_translation::Column::Locale),
+    ("headline_title", article_translation::Column::Title),
+    ("headline_summary", article_translation::Column::Summary),
+];
+
+/// The likes of `liker` on the article of the row.
+fn likes_of(liker: &str) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(article_like::Entity)
+        .and_where(
+            Expr::col((article_like::Entity, article_like::Column::ArticleId))
+                .equals((article::Entity, article::Column::Id)),
+        )
+        .and_where(article_like::Column::Liker.eq(liker))
+        .to_owned()
 }
 
-impl FromQueryResult for WithLike {
-    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
-        Ok(WithLike {
-            row: article::Model::from_query_result(res, pre)?,
-            liked: res.try_get(pre, LIKED)?,
+/// `query` with the served headline of each article: one join on the translation table's
+/// primary key per preferred language and one for the original language, and the first
+/// that found a translation gives all three columns.
+fn with_headline(
+    mut query: Select<article::Entity>,
+    locales: &[Locale],
+) -> Select<article::Entity> {
+    use article_translation::Column as T;
+    let mut joined = Vec::with_capacity(locales.len() + 1);
+    for (i, locale) in locales.iter().enumerate() {
+        joined.push((format!("served_{i}"), Expr::val(locale.to_value())));
+    }
+    joined.push((
+        "served_original".to_owned(),
+        Expr::col((article::Entity, article::Column::OriginalLocale)),
+    ));
+    for (alias, locale) in &joined {
+        let on = Condition::all()
+            .add(
+                Expr::col((alias.clone(), T::ArticleId))
+                    .equals((article::Entity, article::Column::Id)),
+            )
+            .add(Expr::col((alias.clone(), T::Locale)).eq(locale.clone()));
+        QueryTrait::query(&mut query).join_as(
+            JoinType::LeftJoin,
+            article_translation::Entity,
+            alias.clone(),
+            on,
+        );
+    }
+    for (name, column) in HEADLINE {
+        let case = joined
+            .iter()
+            .fold(CaseStatement::new(), |case, (alias, _)| {
+                case.case(
+                    Expr::col((alias.clone(), T::ArticleId)).is_not_null(),
+                    Expr::col((alias.clone(), column)),
+                )
+            });
+        query = query.expr_as(case, name);
+    }
+    query
+}
+
+impl Listed {
+    /// Reads a row of the page statement, with the columns `beside` asked for.
+    fn read(res: &QueryResult, beside: Beside<'_>) -> Result<Self, DbErr> {
+        let liked = match beside.liked_by {
+            Some(_) => Some(res.try_get("", LIKED)?),
+            None => None,
+        };
+        let locale: Option<Locale> = match beside.headline_in {
+            Some(_) => res.try_get("", HEADLINE[0].0)?,
+            None => None,
+        };
+        let headline = match locale {
+            Some(locale) => Some(Headline {
+                locale,
+                title: res.try_get("", HEADLINE[1].0)?,
+                summary: res.try_get("", HEADLINE[2].0)?,
+            }),
+            None => None,
+        };
+        Ok(Listed {
+            row: article::Model::from_query_result(res, "")?,
+            liked,
+            headline,
         })
     }
 }

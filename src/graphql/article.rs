@@ -16,7 +16,7 @@ use super::{
     ids::{self, Kind},
     loaders::Loaders,
     locale::Locale,
-    prefetch,
+    prefetch::{self, Known},
     scalars::DateTime,
 };
 use crate::domain::{
@@ -27,6 +27,7 @@ use crate::domain::{
     locale::{self as domain_locale, Locale as DomainLocale},
     page::{self, PageRequest},
     rankings::Rankings,
+    translations::Headline,
 };
 
 /// Where an article stands in the editorial workflow. Readers only ever see PUBLISHED.
@@ -158,8 +159,10 @@ pub struct Article {
     locales: Preferences,
     /// Its whole translations, loaded once for all the fields that read them.
     texts: OnceCell<Arc<[article_translation::Model]>>,
-    /// Its translations without bodies, loaded once for the headline fields.
-    headlines: OnceCell<Arc<[article_translation::Model]>>,
+    /// The headlines of its translations, loaded once for the headline fields.
+    headlines: OnceCell<Arc<[Headline]>>,
+    /// Its served headline, when the statement that read the row chose it.
+    served_headline: Option<Headline>,
 }
 
 impl Article {
@@ -170,7 +173,15 @@ impl Article {
             locales,
             texts: OnceCell::new(),
             headlines: OnceCell::new(),
+            served_headline: None,
         }
+    }
+
+    /// The article with its served headline already chosen (`None`: not chosen, or not
+    /// found among the preferred and original languages; the fields then find it).
+    pub fn with_headline(mut self, headline: Option<Headline>) -> Self {
+        self.served_headline = headline;
+        self
     }
 
     /// The row id.
@@ -178,19 +189,14 @@ impl Article {
         self.row.id
     }
 
-    /// Its translations, whole (`bodies`) or without bodies, each loaded once per article.
+    /// Its whole translations, loaded once per article.
     async fn texts(
         &self,
         ctx: &Context<'_>,
-        bodies: bool,
     ) -> async_graphql::Result<&[article_translation::Model]> {
-        let loaders = ctx.data_unchecked::<Loaders>();
-        let (cell, loader) = if bodies {
-            (&self.texts, &loaders.translations)
-        } else {
-            (&self.headlines, &loaders.headlines)
-        };
-        let texts = cell
+        let loader = &ctx.data_unchecked::<Loaders>().translations;
+        let texts = self
+            .texts
             .get_or_try_init(|| async {
                 let loaded = loader.load_one(self.row.id).await.gql()?;
                 Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
@@ -199,23 +205,51 @@ impl Article {
         Ok(texts)
     }
 
-    /// The translation served to this reader: the first preferred language the article has,
-    /// else its original; whole (`bodies`) or without its body.
-    async fn served(
+    /// The headlines of its translations, loaded once per article.
+    async fn headlines(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Headline]> {
+        let loader = &ctx.data_unchecked::<Loaders>().headlines;
+        let headlines = self
+            .headlines
+            .get_or_try_init(|| async {
+                let loaded = loader.load_one(self.row.id).await.gql()?;
+                Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
+            })
+            .await?;
+        Ok(headlines)
+    }
+
+    /// The translation served to this reader, of those in `all`: the first preferred
+    /// language the article has, else its original, else the first there is.
+    fn serve<'a, T>(
         &self,
-        ctx: &Context<'_>,
-        bodies: bool,
-    ) -> async_graphql::Result<&article_translation::Model> {
-        let all = self.texts(ctx, bodies).await?;
-        let has = |l: DomainLocale| all.iter().any(|t| t.locale == l);
+        all: &'a [T],
+        locale: impl Fn(&T) -> DomainLocale,
+    ) -> async_graphql::Result<&'a T> {
+        let has = |l: DomainLocale| all.iter().any(|t| locale(t) == l);
         let chosen = domain_locale::pick(&self.locales, has, self.row.original_locale);
         all.iter()
-            .find(|t| t.locale == chosen)
+            .find(|t| locale(t) == chosen)
             .or_else(|| all.first())
             .ok_or_else(|| {
                 tracing::error!(article = self.row.id, "article has no translation");
                 internal()
             })
+    }
+
+    /// The headline of the translation served to this reader.
+    async fn served_headline(&self, ctx: &Context<'_>) -> async_graphql::Result<&Headline> {
+        match &self.served_headline {
+            Some(headline) => Ok(headline),
+            None => self.serve(self.headlines(ctx).await?, |h| h.locale),
+        }
+    }
+
+    /// The whole translation served to this reader.
+    async fn served(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<&article_translation::Model> {
+        self.serve(self.texts(ctx).await?, |t| t.locale)
     }
 }
 
@@ -261,27 +295,27 @@ impl Article {
     /// The language `title`, `summary` and `body` are served in: the first of the reader's
     /// languages that the article has, else its original language.
     async fn locale(&self, ctx: &Context<'_>) -> async_graphql::Result<Locale> {
-        Ok(self.served(ctx, false).await?.locale.into())
+        Ok(self.served_headline(ctx).await?.locale.into())
     }
 
     /// Headline, in the served language.
     async fn title(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        Ok(&self.served(ctx, false).await?.title)
+        Ok(&self.served_headline(ctx).await?.title)
     }
 
     /// Standfirst of one or two sentences, in the served language.
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        Ok(self.served(ctx, false).await?.summary.as_deref())
+        Ok(self.served_headline(ctx).await?.summary.as_deref())
     }
 
     /// Article text as sanitized HTML, in the served language.
     async fn body(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        Ok(&self.served(ctx, true).await?.body)
+        Ok(&self.served(ctx).await?.body)
     }
 
     /// Every language the article can be read in, in the newsroom's order.
     async fn available_locales(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Locale>> {
-        let all = self.texts(ctx, false).await?;
+        let all = self.headlines(ctx).await?;
         Ok(DomainLocale::ALL
             .into_iter()
             .filter(|l| all.iter().any(|t| t.locale == *l))
@@ -296,7 +330,7 @@ impl Article {
         #[graphql(desc = "The language wanted.")] locale: Locale,
     ) -> async_graphql::Result<Option<ArticleTranslation>> {
         let wanted = DomainLocale::from(locale);
-        let all = self.texts(ctx, true).await?;
+        let all = self.texts(ctx).await?;
         Ok(all
             .iter()
             .find(|t| t.locale == wanted)
@@ -308,7 +342,7 @@ impl Article {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<ArticleTranslation>> {
-        let all = self.texts(ctx, true).await?;
+        let all = self.texts(ctx).await?;
         let mut list: Vec<ArticleTranslation> = all
             .iter()
             .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale))
@@ -356,7 +390,7 @@ impl Article {
 
     /// The article's public address in the served language.
     async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
-        let locale = self.served(ctx, false).await?.locale;
+        let locale = self.served_headline(ctx).await?.locale;
         let site = context::config(ctx).site_url.trim_end_matches('/');
         Ok(format!(
             "{site}/{}/articles/{}",
@@ -485,7 +519,7 @@ impl ArticleQuery {
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
         };
         if let Some(row) = &row {
-            prefetch::articles(ctx, &[ctx.look_ahead()], std::slice::from_ref(row), None).await?;
+            prefetch::articles(ctx, &[ctx.look_ahead()], &[row], Known::default()).await?;
         }
         Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
     }
@@ -561,7 +595,8 @@ impl ArticleQuery {
             .most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
             .await
             .gql()?;
-        prefetch::articles(ctx, &[ctx.look_ahead()], &rows, None).await?;
+        let refs: Vec<&article::Model> = rows.iter().collect();
+        prefetch::articles(ctx, &[ctx.look_ahead()], &refs, Known::default()).await?;
         let locales = preferences(ctx, locales);
         Ok(rows
             .into_iter()

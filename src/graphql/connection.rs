@@ -8,10 +8,10 @@ use super::{
     article::Article,
     context::{self, Preferences},
     error::DomainResultExt,
-    prefetch,
+    prefetch::{self, Known},
 };
 use crate::domain::{
-    articles::{self, ResolvedFilter},
+    articles::{self, Beside, Listed, ResolvedFilter},
     cursor::ArticleOrder,
     page::{Page, PageRequest},
 };
@@ -40,7 +40,7 @@ pub struct ArticleEdge {
 
 /// A page of articles.
 pub struct ArticleConnection {
-    page: Page<article::Model>,
+    page: Page<Listed>,
     filter: ResolvedFilter,
     now: DateTime<Utc>,
     locales: Preferences,
@@ -58,15 +58,27 @@ impl ArticleConnection {
         let now = Utc::now();
         let look = ctx.look_ahead();
         let selections = [look.field("nodes"), look.field("edges").field("node")];
-        let liker = selections
-            .iter()
-            .any(|s| s.field("viewerHasLiked").exists())
-            .then(|| context::requester(ctx).liker.as_str());
-        let (page, liked) = articles::list(context::db(ctx), now, &filter, order, &page, liker)
+        let beside = Beside {
+            liked_by: selections
+                .iter()
+                .any(|s| s.field("viewerHasLiked").exists())
+                .then(|| context::requester(ctx).liker.as_str()),
+            headline_in: prefetch::served_headline_suffices(&selections).then_some(&*locales),
+        };
+        let page = articles::list(context::db(ctx), now, &filter, order, &page, beside)
             .await
             .gql()?;
-        let rows: Vec<article::Model> = page.items.iter().map(|(_, row)| row.clone()).collect();
-        prefetch::articles(ctx, &selections, &rows, liked.as_ref()).await?;
+        let rows: Vec<&article::Model> = page.items.iter().map(|(_, a)| &a.row).collect();
+        let known = Known {
+            liked: beside.liked_by.map(|_| {
+                page.items
+                    .iter()
+                    .map(|(_, a)| (a.row.id, a.liked.unwrap_or(false)))
+                    .collect()
+            }),
+            headlines: beside.headline_in.is_some(),
+        };
+        prefetch::articles(ctx, &selections, &rows, known).await?;
         Ok(ArticleConnection {
             page,
             filter,
@@ -75,8 +87,9 @@ impl ArticleConnection {
         })
     }
 
-    fn article(&self, row: &article::Model) -> Article {
-        Article::new(row.clone(), self.locales.clone())
+    fn article(&self, listed: &Listed) -> Article {
+        Article::new(listed.row.clone(), self.locales.clone())
+            .with_headline(listed.headline.clone())
     }
 }
 

@@ -11,7 +11,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::domain::{
     categories, likes,
-    translations::{self, Text},
+    translations::{self, Headline},
     DomainError,
 };
 
@@ -57,20 +57,28 @@ impl Loader<i64> for CategoryChildrenLoader {
     }
 }
 
-/// Article translations in every locale, by article id, read as far as `text` says.
-pub struct TranslationsLoader {
-    /// The database.
-    pub db: DatabaseConnection,
-    /// With bodies or without.
-    pub text: Text,
-}
+/// Article translations in every locale, whole, by article id.
+pub struct TranslationsLoader(pub DatabaseConnection);
 
 impl Loader<i64> for TranslationsLoader {
     type Value = Arc<[article_translation::Model]>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = translations::of_articles(&self.db, keys, self.text).await?;
+        let rows = translations::of_articles(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// The headlines of article translations in every locale, by article id.
+pub struct HeadlinesLoader(pub DatabaseConnection);
+
+impl Loader<i64> for HeadlinesLoader {
+    type Value = Arc<[Headline]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = translations::headlines_of(&self.0, keys).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 }
@@ -110,8 +118,8 @@ pub struct Loaders {
     pub category_children: RequestLoader<CategoryChildrenLoader>,
     /// Article translations by article id.
     pub translations: RequestLoader<TranslationsLoader>,
-    /// Article translations without their bodies by article id, for headlines.
-    pub headlines: RequestLoader<TranslationsLoader>,
+    /// Headlines of article translations by article id.
+    pub headlines: RequestLoader<HeadlinesLoader>,
     /// Like state of the request's liker by article id.
     pub liked: RequestLoader<LikedLoader>,
 }
@@ -124,20 +132,8 @@ impl Loaders {
             category: loader(CategoryLoader(db.clone()), batch_delay),
             category_names: loader(CategoryNamesLoader(db.clone()), batch_delay),
             category_children: loader(CategoryChildrenLoader(db.clone()), batch_delay),
-            translations: loader(
-                TranslationsLoader {
-                    db: db.clone(),
-                    text: Text::Full,
-                },
-                batch_delay,
-            ),
-            headlines: loader(
-                TranslationsLoader {
-                    db: db.clone(),
-                    text: Text::Headline,
-                },
-                batch_delay,
-            ),
+            translations: loader(TranslationsLoader(db.clone()), batch_delay),
+            headlines: loader(HeadlinesLoader(db.clone()), batch_delay),
             liked: loader(
                 LikedLoader {
                     db: db.clone(),

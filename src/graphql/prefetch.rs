@@ -5,7 +5,7 @@
 //! per kind) and feeds the loaders, so the nested fields resolve from the request cache: no
 //! waiting for a batch window, and a statement count that never depends on timing.
 
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 
 use async_graphql::{Context, Lookahead};
 use entity::article;
@@ -14,39 +14,54 @@ use super::{context, error::DomainResultExt, loaders::Loaders};
 use crate::domain::{
     category_directory::Directory,
     likes,
-    translations::{self, Text},
+    translations::{self, Headline},
     DomainResult,
 };
 
-/// Article fields that read the article's translations without their bodies.
-const HEADLINE_FIELDS: [&str; 5] = [
-    "title",
-    "summary",
-    "locale",
-    "availableLocales",
-    "canonicalUrl",
-];
+/// Article fields that read only the served translation's headline.
+const SERVED_FIELDS: [&str; 4] = ["title", "summary", "locale", "canonicalUrl"];
+
+/// Article fields that read the headlines of all the article's translations.
+const HEADLINE_FIELDS: [&str; 1] = ["availableLocales"];
 
 /// Article fields that read whole translations, bodies included.
 const BODY_FIELDS: [&str; 3] = ["body", "translation", "translations"];
 
+/// What the statement that read a page's rows already read beside them.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// The reader's like state of each row, by article id.
+    pub liked: Option<Vec<(i64, bool)>>,
+    /// Whether each row came with its served headline.
+    pub headlines: bool,
+}
+
+/// Whether the served headline of each article, read with the page, is all the translation
+/// text that `selections` (each one the selection of an `Article`) need.
+pub fn served_headline_suffices(selections: &[Lookahead<'_>]) -> bool {
+    let wants = |name: &str| selections.iter().any(|s| s.field(name).exists());
+    SERVED_FIELDS.iter().any(|f| wants(f))
+        && !HEADLINE_FIELDS.iter().chain(&BODY_FIELDS).any(|f| wants(f))
+}
+
 /// Fetches what `selections` (each one the selection of an `Article`) will need for `rows`,
-/// and feeds it to the request's loaders. `liked_with_rows` is which of `rows` the reader
-/// likes, when the statement that read the rows said so.
+/// and feeds it to the request's loaders; `known` is what the statement that read the rows
+/// already said.
 pub async fn articles(
     ctx: &Context<'_>,
     selections: &[Lookahead<'_>],
-    rows: &[article::Model],
-    liked_with_rows: Option<&HashSet<i64>>,
+    rows: &[&article::Model],
+    known: Known,
 ) -> async_graphql::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let wants = |name: &str| selections.iter().any(|s| s.field(name).exists());
-    let headlines = HEADLINE_FIELDS.iter().any(|f| wants(f));
     let bodies = BODY_FIELDS.iter().any(|f| wants(f));
-    let text = if bodies { Text::Full } else { Text::Headline };
-    let liked = wants("viewerHasLiked") && liked_with_rows.is_none();
+    let headlines = !bodies
+        && (HEADLINE_FIELDS.iter().any(|f| wants(f))
+            || (!known.headlines && SERVED_FIELDS.iter().any(|f| wants(f))));
+    let liked = wants("viewerHasLiked") && known.liked.is_none();
     let category = wants("category");
 
     let db = context::db(ctx);
@@ -57,11 +72,9 @@ pub async fn articles(
     category_ids.sort_unstable();
     category_ids.dedup();
 
-    let (texts, liked_ids, categories) = tokio::try_join!(
-        when(
-            headlines || bodies,
-            translations::of_articles(db, &ids, text)
-        ),
+    let (texts, headlines, liked_ids, categories) = tokio::try_join!(
+        when(bodies, translations::of_articles(db, &ids)),
+        when(headlines, translations::headlines_of(db, &ids)),
         when(liked, likes::liked_by(db, liker, &ids)),
         when(category, directory.with_names(db, &category_ids)),
     )
@@ -74,15 +87,24 @@ pub async fn articles(
             .map(|id| (*id, Arc::from(texts.remove(id).unwrap_or_default())))
             .collect();
         // Whole translations serve headlines as well.
-        if headlines {
-            loaders.headlines.feed_many(values.clone()).await;
-        }
-        if bodies {
-            loaders.translations.feed_many(values).await;
-        }
+        let headlines = values
+            .iter()
+            .map(|(id, texts)| (*id, texts.iter().map(Headline::from).collect()))
+            .collect::<Vec<_>>();
+        loaders.headlines.feed_many(headlines).await;
+        loaders.translations.feed_many(values).await;
     }
-    if let Some(liked_ids) = liked_ids.as_ref().or(liked_with_rows) {
-        let values: Vec<_> = ids.iter().map(|id| (*id, liked_ids.contains(id))).collect();
+    if let Some(mut headlines) = headlines {
+        let values: Vec<(i64, Arc<[_]>)> = ids
+            .iter()
+            .map(|id| (*id, Arc::from(headlines.remove(id).unwrap_or_default())))
+            .collect();
+        loaders.headlines.feed_many(values).await;
+    }
+    let liked = liked_ids
+        .map(|liked| ids.iter().map(|id| (*id, liked.contains(id))).collect())
+        .or(known.liked);
+    if let Some(values) = liked {
         loaders.liked.feed_many(values).await;
     }
     if let Some(categories) = categories {
