@@ -26,17 +26,6 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         // connection fails its query instead, and the pool replaces it.
         .test_before_acquire(false)
         .sqlx_logging(false);
-    if !config.is_sqlite() {
-        // Every read is a short keyset page. A prepared page statement's generic plan cannot
-        // see its LIMIT and may plan parallel workers, whose start-up costs far more than the
-        // page itself; one backend per statement also keeps throughput even under load.
-        options.map_sqlx_postgres_opts(|o| {
-            o.options([
-                ("max_parallel_workers_per_gather", "0"),
-                ("plan_cache_mode", "force_generic_plan"),
-            ])
-        });
-    }
     if config.is_sqlite() {
         options.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
@@ -44,6 +33,19 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
+        });
+    } else {
+        // Every statement is prepared once per connection and its plan kept (a generic plan):
+        // otherwise PostgreSQL plans a page statement afresh on every run, because a plan
+        // that sees the LIMIT's value always looks cheaper, and planning a page with its joins
+        // costs more than running it. A generic plan cannot see the LIMIT either, so it may
+        // reach for parallel workers, whose start-up costs far more than a page: reads here
+        // are short keyset pages, one backend each.
+        options.map_sqlx_postgres_opts(|o| {
+            o.options([
+                ("plan_cache_mode", "force_generic_plan"),
+                ("max_parallel_workers_per_gather", "0"),
+            ])
         });
     }
     Database::connect(options).await

@@ -11,8 +11,7 @@ use entity::{article, article_like, article_translation, ArticleStatus};
 use sea_orm::{
     sea_query::{CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
     ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
-    QueryTrait, Select,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
 };
 
 use super::{
@@ -365,6 +364,8 @@ pub async fn list(
         (_, false) => Order::Desc,
     };
     let mut query = query
+        .select_only()
+        .columns(PAGE_COLUMNS)
         .order_by(column, direction.clone())
         .order_by(article::Column::Id, direction)
         .limit(page.size + 1);
@@ -396,6 +397,22 @@ pub async fn list(
         has_previous_page: if forward { after.is_some() } else { more },
     })
 }
+
+/// The article columns a page statement reads, in the order [`Listed::read`] decodes them.
+const PAGE_COLUMNS: [article::Column; 12] = [
+    article::Column::Id,
+    article::Column::Slug,
+    article::Column::CategoryId,
+    article::Column::OriginalLocale,
+    article::Column::Status,
+    article::Column::PublishedAt,
+    article::Column::CreatedAt,
+    article::Column::UpdatedAt,
+    article::Column::DeletedAt,
+    article::Column::Byline,
+    article::Column::SourceUrl,
+    article::Column::LikeCount,
+];
 
 /// The column that says whether the reader likes the article.
 const LIKED: &str = "viewer_has_liked";
@@ -465,26 +482,48 @@ fn with_headline(
 }
 
 impl Listed {
-    /// Reads a row of the page statement, with the columns `beside` asked for.
+    /// Reads a row of the page statement: the article's columns in the order of
+    /// [`PAGE_COLUMNS`], then the columns `beside` asked for, by position.
     fn read(res: &QueryResult, beside: Beside<'_>) -> Result<Self, DbErr> {
+        let mut position = 0;
+        let mut next = || {
+            position += 1;
+            position - 1
+        };
+        let row = article::Model {
+            id: res.try_get_by_index(next())?,
+            slug: res.try_get_by_index(next())?,
+            category_id: res.try_get_by_index(next())?,
+            original_locale: res.try_get_by_index(next())?,
+            status: res.try_get_by_index(next())?,
+            published_at: res.try_get_by_index(next())?,
+            created_at: res.try_get_by_index(next())?,
+            updated_at: res.try_get_by_index(next())?,
+            deleted_at: res.try_get_by_index(next())?,
+            byline: res.try_get_by_index(next())?,
+            source_url: res.try_get_by_index(next())?,
+            like_count: res.try_get_by_index(next())?,
+        };
         let liked = match beside.liked_by {
-            Some(_) => Some(res.try_get("", LIKED)?),
+            Some(_) => Some(res.try_get_by_index(next())?),
             None => None,
         };
-        let locale: Option<Locale> = match beside.headline_in {
-            Some(_) => res.try_get("", HEADLINE[0].0)?,
-            None => None,
-        };
-        let headline = match locale {
-            Some(locale) => Some(Headline {
-                locale,
-                title: res.try_get("", HEADLINE[1].0)?,
-                summary: res.try_get("", HEADLINE[2].0)?,
-            }),
+        let headline = match beside.headline_in {
+            Some(_) => {
+                let locale: Option<Locale> = res.try_get_by_index(next())?;
+                match locale {
+                    Some(locale) => Some(Headline {
+                        locale,
+                        title: res.try_get_by_index(next())?,
+                        summary: res.try_get_by_index(next())?,
+                    }),
+                    None => None,
+                }
+            }
             None => None,
         };
         Ok(Listed {
-            row: article::Model::from_query_result(res, "")?,
+            row,
             liked,
             headline,
         })
