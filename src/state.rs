@@ -38,7 +38,7 @@ impl AppState {
         let metrics = Metrics::new();
         metrics.observe(&mut db);
         let config = Arc::new(config);
-        let graphql = Executor::new(crate::graphql::schema(config.clone(), db.clone()), &config);
+        let graphql = Executor::new(crate::graphql::schemas(config.clone(), db.clone()), &config);
         let limiter = Limiter::from_config(&config);
         let responses = ResponseCache::new(
             Duration::from_millis(config.response_cache_ttl_ms),

@@ -4,7 +4,7 @@
 //! has come, and not deleted. Editors also see drafts, scheduled and archived articles. Every
 //! query here starts from [`visible_to`], so no entry point can leak a draft.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use entity::{article, article_like, article_translation, ArticleStatus};
@@ -316,7 +316,7 @@ pub struct Beside<'a> {
 #[derive(Debug, Clone)]
 pub struct Listed {
     /// The article.
-    pub row: article::Model,
+    pub row: Arc<article::Model>,
     /// Whether the reader likes it, when [`Beside::liked_by`] asked.
     pub liked: Option<bool>,
     /// Its headline as served, when [`Beside::headline_in`] asked and the article has a
@@ -387,12 +387,8 @@ pub async fn list(
     if !forward {
         rows.reverse();
     }
-    let items = rows
-        .into_iter()
-        .map(|listed| (cursor_of(&listed.row, order).encode(), listed))
-        .collect();
     Ok(Page {
-        items,
+        items: rows,
         has_next_page: if forward { more } else { before.is_some() },
         has_previous_page: if forward { after.is_some() } else { more },
     })
@@ -490,7 +486,7 @@ impl Listed {
             position += 1;
             position - 1
         };
-        let row = article::Model {
+        let row = Arc::new(article::Model {
             id: res.try_get_by_index(next())?,
             slug: res.try_get_by_index(next())?,
             category_id: res.try_get_by_index(next())?,
@@ -503,7 +499,7 @@ impl Listed {
             byline: res.try_get_by_index(next())?,
             source_url: res.try_get_by_index(next())?,
             like_count: res.try_get_by_index(next())?,
-        };
+        });
         let liked = match beside.liked_by {
             Some(_) => Some(res.try_get_by_index(next())?),
             None => None,

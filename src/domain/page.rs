@@ -68,11 +68,11 @@ pub fn page_size(field: &'static str, n: i32) -> DomainResult<u64> {
     }
 }
 
-/// One page of items, each with its cursor.
+/// One page of items.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
-    /// The items in list order, with the cursor of each.
-    pub items: Vec<(String, T)>,
+    /// The items in list order.
+    pub items: Vec<T>,
     /// Whether items follow the last one.
     pub has_next_page: bool,
     /// Whether items precede the first one.

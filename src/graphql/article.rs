@@ -167,9 +167,9 @@ pub struct Article {
 
 impl Article {
     /// Wraps a row for a reader with these language preferences.
-    pub fn new(row: article::Model, locales: Preferences) -> Self {
+    pub fn new(row: impl Into<Arc<article::Model>>, locales: Preferences) -> Self {
         Article {
-            row: Arc::new(row),
+            row: row.into(),
             locales,
             texts: OnceCell::new(),
             headlines: OnceCell::new(),

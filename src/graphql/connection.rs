@@ -41,6 +41,7 @@ pub struct ArticleEdge {
 /// A page of articles.
 pub struct ArticleConnection {
     page: Page<Listed>,
+    order: ArticleOrder,
     filter: ResolvedFilter,
     now: DateTime<Utc>,
     locales: Preferences,
@@ -68,12 +69,12 @@ impl ArticleConnection {
         let page = articles::list(context::db(ctx), now, &filter, order, &page, beside)
             .await
             .gql()?;
-        let rows: Vec<&article::Model> = page.items.iter().map(|(_, a)| &a.row).collect();
+        let rows: Vec<&article::Model> = page.items.iter().map(|a| &*a.row).collect();
         let known = Known {
             liked: beside.liked_by.map(|_| {
                 page.items
                     .iter()
-                    .map(|(_, a)| (a.row.id, a.liked.unwrap_or(false)))
+                    .map(|a| (a.row.id, a.liked.unwrap_or(false)))
                     .collect()
             }),
             headlines: beside.headline_in.is_some(),
@@ -81,10 +82,16 @@ impl ArticleConnection {
         prefetch::articles(ctx, &selections, &rows, known).await?;
         Ok(ArticleConnection {
             page,
+            order,
             filter,
             now,
             locales,
         })
+    }
+
+    /// The cursor of an article of the page, made when asked for.
+    fn cursor(&self, listed: &Listed) -> String {
+        articles::cursor_of(&listed.row, self.order).encode()
     }
 
     fn article(&self, listed: &Listed) -> Article {
@@ -101,9 +108,9 @@ impl ArticleConnection {
         self.page
             .items
             .iter()
-            .map(|(cursor, row)| ArticleEdge {
-                cursor: cursor.clone(),
-                node: self.article(row),
+            .map(|listed| ArticleEdge {
+                cursor: self.cursor(listed),
+                node: self.article(listed),
             })
             .collect()
     }
@@ -113,7 +120,7 @@ impl ArticleConnection {
         self.page
             .items
             .iter()
-            .map(|(_, row)| self.article(row))
+            .map(|listed| self.article(listed))
             .collect()
     }
 
@@ -122,8 +129,8 @@ impl ArticleConnection {
         PageInfo {
             has_next_page: self.page.has_next_page,
             has_previous_page: self.page.has_previous_page,
-            start_cursor: self.page.items.first().map(|(c, _)| c.clone()),
-            end_cursor: self.page.items.last().map(|(c, _)| c.clone()),
+            start_cursor: self.page.items.first().map(|a| self.cursor(a)),
+            end_cursor: self.page.items.last().map(|a| self.cursor(a)),
         }
     }
 

@@ -5,6 +5,10 @@
 //! These steps run around the schema rather than as async-graphql extensions: an installed
 //! extension puts every field resolution through its hooks, which costs more than the
 //! resolvers of a page themselves.
+//!
+//! Whether a document is valid depends only on its text, its variables and the operation
+//! named, the schema being fixed: a request exactly like one already accepted runs on the copy
+//! of the schema that checks only the limits.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -13,12 +17,18 @@ use std::sync::{
 
 use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError};
 
-use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema};
+use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema, Schemas};
 use crate::config::Config;
 
 /// Bytes of query text whose parsed documents are kept: clients send the same few queries
 /// again and again.
 const PARSED_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Bytes of requests (text, variables, operation name) remembered as valid.
+const VALID_REQUEST_BYTES: u64 = 4 * 1024 * 1024;
+
+/// What a document's validity depends on: its text, its variables and the operation named.
+type RequestKey = (String, String, Option<String>);
 
 fn refuse(code: &'static str, message: impl Into<String>) -> Response {
     Response::from_errors(vec![error::refusal(code, message)])
@@ -51,21 +61,31 @@ impl Drop for Write<'_> {
 #[derive(Clone)]
 pub struct Executor {
     schema: NewswireSchema,
+    checked: NewswireSchema,
     persisted: PersistedQueries,
     documents: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+    valid: moka::sync::Cache<RequestKey, ()>,
     max_aliases: usize,
     writes: Arc<AtomicU64>,
 }
 
 impl Executor {
-    /// Runs requests on `schema` with the limits of `config`.
-    pub fn new(schema: NewswireSchema, config: &Config) -> Self {
+    /// Runs requests on `schemas` with the limits of `config`.
+    pub fn new(schemas: Schemas, config: &Config) -> Self {
+        let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
         Executor {
-            schema,
+            schema: schemas.strict,
+            checked: schemas.checked,
             persisted: PersistedQueries::default(),
             documents: moka::sync::Cache::builder()
                 .max_capacity(PARSED_DOCUMENT_BYTES)
-                .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
+                .weigher(move |query: &String, _| weight(query.len()))
+                .build(),
+            valid: moka::sync::Cache::builder()
+                .max_capacity(VALID_REQUEST_BYTES)
+                .weigher(move |(query, variables, name): &RequestKey, _| {
+                    weight(query.len() + variables.len() + name.as_ref().map_or(0, String::len))
+                })
                 .build(),
             max_aliases: config.max_aliases,
             writes: Arc::default(),
@@ -139,7 +159,20 @@ impl Executor {
             );
         }
         let _write = mutation.then(|| Write(&self.writes));
-        let mut response = self.schema.execute(request).await;
+        let key: RequestKey = (
+            request.query.clone(),
+            serde_json::to_string(&request.variables).unwrap_or_default(),
+            operation_name.clone(),
+        );
+        let mut response = if self.valid.contains_key(&key) {
+            self.checked.execute(request).await
+        } else {
+            let response = self.schema.execute(request).await;
+            if response.errors.is_empty() {
+                self.valid.insert(key, ());
+            }
+            response
+        };
         field_order::restore(&mut response.data, &document, operation_name.as_deref());
         response
     }

@@ -79,19 +79,20 @@ fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
 fn apply(value: &mut Value, plan: &Plan<'_>, fragments: &Fragments) {
     match value {
         Value::Object(map) => {
-            let in_order = map
-                .keys()
-                .zip(plan.iter().filter(|(key, _)| map.contains_key(*key)))
-                .all(|(a, (b, _))| a == *b);
-            if !in_order {
+            if !in_plan_order(map.keys(), plan) {
                 map.sort_by_cached_key(|key, _| {
                     plan.iter()
                         .position(|(k, _)| *k == key)
                         .unwrap_or(usize::MAX)
                 });
             }
-            for (key, child_sets) in plan {
-                if let Some(child) = map.get_mut(*key) {
+            // The keys are in plan order now: one walk pairs each with its plan entry.
+            let mut at = 0;
+            for (key, child) in map.iter_mut() {
+                while plan.get(at).is_some_and(|(k, _)| *k != key) {
+                    at += 1;
+                }
+                if let Some((_, child_sets)) = plan.get(at) {
                     reorder(child, child_sets, fragments);
                 }
             }
@@ -102,5 +103,79 @@ fn apply(value: &mut Value, plan: &Plan<'_>, fragments: &Fragments) {
             }
         }
         _ => {}
+    }
+}
+
+/// Whether `keys` come in the order of `plan` (each key is in the plan once).
+fn in_plan_order<'a>(keys: impl Iterator<Item = &'a Name>, plan: &Plan<'_>) -> bool {
+    let mut rest = plan.iter();
+    keys.into_iter()
+        .all(|key| rest.by_ref().any(|(k, _)| *k == key))
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{parser::parse_query, Value};
+    use serde_json::json;
+
+    use super::restore;
+
+    /// The keys of an object, in the order it holds them.
+    fn keys(value: &Value) -> Vec<&str> {
+        match value {
+            Value::Object(map) => map.keys().map(|k| k.as_str()).collect(),
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    fn item(value: &Value, key: &str, index: usize) -> Value {
+        match value {
+            Value::Object(map) => match &map[key] {
+                Value::List(items) => items[index].clone(),
+                other => other.clone(),
+            },
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn every_object_of_every_list_item_takes_the_query_order() {
+        let document =
+            parse_query("{ list { b ...F c { y x } } a } fragment F on T { d }").unwrap();
+        let mut data = Value::from_json(json!({ "a": 1, "list": [] })).unwrap();
+        // serde_json sorts object keys; the items are built as async-graphql holds them.
+        let shuffled = [
+            json!([["c", { "x": 1, "y": 2 }], ["d", 0], ["b", 1]]),
+            json!([["b", 1], ["d", 0], ["c", { "y": 2, "x": 1 }]]),
+            json!([["d", 0], ["b", 1], ["c", null]]),
+        ];
+        if let Value::Object(map) = &mut data {
+            let items = shuffled
+                .iter()
+                .map(|pairs| {
+                    Value::Object(
+                        pairs
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|pair| {
+                                let value = Value::from_json(pair[1].clone()).unwrap();
+                                (async_graphql::Name::new(pair[0].as_str().unwrap()), value)
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            map.insert(async_graphql::Name::new("list"), Value::List(items));
+        }
+        assert_eq!(keys(&data), ["a", "list"]);
+
+        restore(&mut data, &document, None);
+        assert_eq!(keys(&data), ["list", "a"]);
+        for index in 0..3 {
+            assert_eq!(keys(&item(&data, "list", index)), ["b", "d", "c"]);
+        }
+        assert_eq!(keys(&item(&item(&data, "list", 0), "c", 0)), ["y", "x"]);
+        assert_eq!(keys(&item(&item(&data, "list", 1), "c", 0)), ["y", "x"]);
     }
 }

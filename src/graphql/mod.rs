@@ -24,7 +24,7 @@ pub mod scalars;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, ValidationMode};
 
 use crate::{
     config::Config,
@@ -61,17 +61,35 @@ pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscript
         .limit_complexity(config.max_complexity)
 }
 
-/// The schema serving requests against `db`.
-pub fn schema(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> NewswireSchema {
+/// The schema serving requests against `db`, twice over: both copies share their data and
+/// differ only in how they check a document.
+pub struct Schemas {
+    /// Checks every document against every validation rule.
+    pub strict: NewswireSchema,
+    /// Checks only the limits (depth, complexity, fragment cycles): for a request exactly
+    /// like one the strict copy has already accepted.
+    pub checked: NewswireSchema,
+}
+
+/// The schemas serving requests against `db`.
+pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> Schemas {
     let rankings = Rankings::new(std::time::Duration::from_secs(config.ranking_ttl_secs));
-    builder(&config)
-        .data(config.clone())
-        .data(db)
-        .data(rankings)
-        .data(Directory::new(std::time::Duration::from_secs(
-            config.category_cache_ttl_secs,
-        )))
-        .finish()
+    let directory = Directory::new(std::time::Duration::from_secs(
+        config.category_cache_ttl_secs,
+    ));
+    let build = |mode| {
+        builder(&config)
+            .validation_mode(mode)
+            .data(config.clone())
+            .data(db.clone())
+            .data(rankings.clone())
+            .data(directory.clone())
+            .finish()
+    };
+    Schemas {
+        strict: build(ValidationMode::Strict),
+        checked: build(ValidationMode::Fast),
+    }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -35,6 +35,23 @@ async fn a_variable_of_the_wrong_type_is_refused() {
 }
 
 #[tokio::test]
+async fn a_request_once_accepted_is_still_checked_with_other_variables() {
+    let app = TestApp::spawn().await;
+    let query = "query($n: Int, $a: String) { articles(first: $n, after: $a) { totalCount } }";
+    // Accepted twice: the second time it runs on the copy that checks only the limits.
+    for _ in 0..2 {
+        let body = app.graphql(query, json!({"n": 5})).await;
+        assert_eq!(body["data"]["articles"]["totalCount"], 0, "{body}");
+    }
+    let body = app.graphql(query, json!({"n": "many"})).await;
+    assert_eq!(first_code(&body), "GRAPHQL_VALIDATION_FAILED");
+    let body = app.graphql(query, json!({"n": 101})).await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+    let body = app.graphql(query, json!({"n": 5, "a": "garbage"})).await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
 async fn graphiqls_full_introspection_query_passes_every_limit() {
     let app = TestApp::spawn().await;
     let data = app.data(INTROSPECTION, json!({})).await;
