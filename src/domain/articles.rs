@@ -9,9 +9,10 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use entity::{article, article_like, article_translation, ArticleStatus};
 use sea_orm::{
-    sea_query::{CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Select,
 };
 
 use super::{
@@ -363,20 +364,27 @@ pub async fn list(
         (Order::Desc, false) => Order::Asc,
         (_, false) => Order::Desc,
     };
-    let mut query = query
-        .select_only()
-        .columns(PAGE_COLUMNS)
-        .order_by(column, direction.clone())
-        .order_by(article::Column::Id, direction)
-        .limit(page.size + 1);
+    let ordering = [
+        (column, direction.clone()),
+        (Expr::col((article::Entity, article::Column::Id)), direction),
+    ];
+    let mut query = query.select_only().columns(PAGE_COLUMNS);
+    for (key, direction) in &ordering {
+        query = query.order_by(key.clone(), direction.clone());
+    }
+    query = query.limit(page.size + 1);
     if let Some(liker) = beside.liked_by {
         query = query.expr_as(Expr::exists(likes_of(liker)), LIKED);
     }
+    let mut statement = query.into_query();
     if let Some(locales) = beside.headline_in {
-        query = with_headline(query, locales);
+        if db.get_database_backend() == DbBackend::Sqlite {
+            statement = page_first(statement, beside.liked_by.is_some(), &ordering);
+        }
+        with_headline(&mut statement, locales);
     }
     let mut rows = db
-        .query_all(QueryTrait::query(&mut query))
+        .query_all(&statement)
         .await?
         .iter()
         .map(|res| Listed::read(res, beside))
@@ -433,13 +441,10 @@ fn likes_of(liker: &str) -> SelectStatement {
         .to_owned()
 }
 
-/// `query` with the served headline of each article: one join on the translation table's
-/// primary key per preferred language and one for the original language, and the first
-/// that found a translation gives all three columns.
-fn with_headline(
-    mut query: Select<article::Entity>,
-    locales: &[Locale],
-) -> Select<article::Entity> {
+/// Adds the served headline of each article to `statement`: one join on the translation
+/// table's primary key per preferred language and one for the original language, and the
+/// first that found a translation gives all three columns.
+fn with_headline(statement: &mut SelectStatement, locales: &[Locale]) {
     use article_translation::Column as T;
     let mut joined = Vec::with_capacity(locales.len() + 1);
     for (i, locale) in locales.iter().enumerate() {
@@ -456,7 +461,7 @@ fn with_headline(
                     .equals((article::Entity, article::Column::Id)),
             )
             .add(Expr::col((alias.clone(), T::Locale)).eq(locale.clone()));
-        QueryTrait::query(&mut query).join_as(
+        statement.join_as(
             JoinType::LeftJoin,
             article_translation::Entity,
             alias.clone(),
@@ -472,9 +477,25 @@ fn with_headline(
                     Expr::col((alias.clone(), column)),
                 )
             });
-        query = query.expr_as(case, name);
+        statement.expr_as(case, name);
     }
-    query
+}
+
+/// `page` (which reads [`PAGE_COLUMNS`], then [`LIKED`] if `liked`) as a subquery named like
+/// the article table, read in `ordering`: what is joined to it is then joined to the rows of
+/// the page only. SQLite otherwise joins every row that matches before it sorts them, which
+/// for a category page means thousands.
+fn page_first(page: SelectStatement, liked: bool, ordering: &[(Expr, Order)]) -> SelectStatement {
+    let mut outer = Query::select();
+    outer.columns(PAGE_COLUMNS.map(|c| (article::Entity, c)));
+    if liked {
+        outer.column((article::Entity, Alias::new(LIKED)));
+    }
+    outer.from_subquery(page, article::Entity);
+    for (key, direction) in ordering {
+        outer.order_by_expr(key.clone(), direction.clone());
+    }
+    outer
 }
 
 impl Listed {

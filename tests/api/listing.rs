@@ -11,7 +11,7 @@ use crate::helpers::{first_code, hours_ago, ArticleSpec, TestApp};
 const PAGE: &str = r#"
 query($first: Int, $after: String, $last: Int, $before: String, $order: ArticleOrder!, $filter: ArticleFilter) {
   articles(first: $first, after: $after, last: $last, before: $before, orderBy: $order, filter: $filter) {
-    edges { cursor node { slug likeCount publishedAt(timeZone: "UTC") updatedAt(timeZone: "UTC") } }
+    edges { cursor node { slug title likeCount publishedAt(timeZone: "UTC") updatedAt(timeZone: "UTC") } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"#;
@@ -90,6 +90,10 @@ async fn a_keyset_walk_visits_every_article_exactly_once_in_every_order() {
         assert_eq!(slugs.len(), 13, "{order}: {slugs:?}");
         assert_eq!(unique.len(), 13, "{order}: {slugs:?}");
         assert!(!unique.contains("draft"));
+        for node in &forward {
+            let headline = format!("{} [ko]", node["slug"].as_str().unwrap());
+            assert_eq!(node["title"], headline.as_str(), "{order}");
+        }
 
         let keys: Vec<String> = forward.iter().map(|n| key(n, order).0).collect();
         let mut sorted = keys.clone();
