@@ -44,11 +44,9 @@ pub async fn of_articles(
         .order_by_asc(Column::Locale)
         .all(db)
         .await?;
-    let mut map: HashMap<i64, Vec<article_translation::Model>> = HashMap::new();
-    for row in rows {
-        map.entry(row.article_id).or_default().push(row);
-    }
-    Ok(map)
+    Ok(by_article(
+        rows.into_iter().map(|row| (row.article_id, row)),
+    ))
 }
 
 /// The headline of every translation of each of these articles, keyed by article id, each
@@ -74,13 +72,23 @@ pub async fn headlines_of(
         .into_tuple()
         .all(db)
         .await?;
-    let mut map: HashMap<i64, Vec<Headline>> = HashMap::new();
-    for (article_id, locale, title, summary) in rows {
-        map.entry(article_id).or_default().push(Headline {
-            locale,
-            title,
-            summary,
-        });
+    Ok(by_article(rows.into_iter().map(
+        |(article_id, locale, title, summary)| {
+            let headline = Headline {
+                locale,
+                title,
+                summary,
+            };
+            (article_id, headline)
+        },
+    )))
+}
+
+/// Items grouped by article id, each group in the order the items came.
+fn by_article<T>(items: impl IntoIterator<Item = (i64, T)>) -> HashMap<i64, Vec<T>> {
+    let mut map: HashMap<i64, Vec<T>> = HashMap::new();
+    for (article_id, item) in items {
+        map.entry(article_id).or_default().push(item);
     }
-    Ok(map)
+    map
 }

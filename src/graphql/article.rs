@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, InputObject, Object, ID};
+use async_graphql::{dataloader::Loader, Context, Enum, InputObject, Object, ID};
 use chrono::{Datelike, Utc};
 use chrono_tz::Tz;
 use entity::{article, article_translation};
@@ -14,7 +14,7 @@ use super::{
     context::{self, preferences, Preferences},
     error::{bad_input, internal, DomainResultExt},
     ids::{self, Kind},
-    loaders::Loaders,
+    loaders::{LoadError, Loaders, RequestLoader},
     locale::Locale,
     prefetch::{self, Known},
     scalars::DateTime,
@@ -195,27 +195,13 @@ impl Article {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&[article_translation::Model]> {
         let loader = &ctx.data_unchecked::<Loaders>().translations;
-        let texts = self
-            .texts
-            .get_or_try_init(|| async {
-                let loaded = loader.load_one(self.row.id).await.gql()?;
-                Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
-            })
-            .await?;
-        Ok(texts)
+        once(&self.texts, loader, self.row.id).await
     }
 
     /// The headlines of its translations, loaded once per article.
     async fn headlines(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Headline]> {
         let loader = &ctx.data_unchecked::<Loaders>().headlines;
-        let headlines = self
-            .headlines
-            .get_or_try_init(|| async {
-                let loaded = loader.load_one(self.row.id).await.gql()?;
-                Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
-            })
-            .await?;
-        Ok(headlines)
+        once(&self.headlines, loader, self.row.id).await
     }
 
     /// The translation served to this reader, of those in `all`: the first preferred
@@ -251,6 +237,25 @@ impl Article {
     ) -> async_graphql::Result<&article_translation::Model> {
         self.serve(self.texts(ctx).await?, |t| t.locale)
     }
+}
+
+/// What `loader` has for article `id`, loaded into `cell` the first time it is asked for; an
+/// article the loader knows nothing of has none.
+async fn once<'a, T, L>(
+    cell: &'a OnceCell<Arc<[T]>>,
+    loader: &RequestLoader<L>,
+    id: i64,
+) -> async_graphql::Result<&'a [T]>
+where
+    L: Loader<i64, Value = Arc<[T]>, Error = LoadError>,
+{
+    let loaded = cell
+        .get_or_try_init(|| async {
+            let loaded = loader.load_one(id).await.gql()?;
+            Ok::<_, async_graphql::Error>(loaded.unwrap_or_else(|| Arc::from(Vec::new())))
+        })
+        .await?;
+    Ok(loaded)
 }
 
 fn in_zone(time: chrono::DateTime<Utc>, zone: Tz) -> DateTime {

@@ -58,9 +58,10 @@ pub async fn articles(
     }
     let wants = |name: &str| selections.iter().any(|s| s.field(name).exists());
     let bodies = BODY_FIELDS.iter().any(|f| wants(f));
-    let headlines = !bodies
-        && (HEADLINE_FIELDS.iter().any(|f| wants(f))
-            || (!known.headlines && SERVED_FIELDS.iter().any(|f| wants(f))));
+    let wants_headlines = HEADLINE_FIELDS.iter().any(|f| wants(f))
+        || (!known.headlines && SERVED_FIELDS.iter().any(|f| wants(f)));
+    // Whole translations serve headlines as well.
+    let headlines = wants_headlines && !bodies;
     let liked = wants("viewerHasLiked") && known.liked.is_none();
     let category = wants("category");
 
@@ -86,12 +87,13 @@ pub async fn articles(
             .iter()
             .map(|id| (*id, Arc::from(texts.remove(id).unwrap_or_default())))
             .collect();
-        // Whole translations serve headlines as well.
-        let headlines = values
-            .iter()
-            .map(|(id, texts)| (*id, texts.iter().map(Headline::from).collect()))
-            .collect::<Vec<_>>();
-        loaders.headlines.feed_many(headlines).await;
+        if wants_headlines {
+            let headlines = values
+                .iter()
+                .map(|(id, texts)| (*id, texts.iter().map(Headline::from).collect()))
+                .collect::<Vec<_>>();
+            loaders.headlines.feed_many(headlines).await;
+        }
         loaders.translations.feed_many(values).await;
     }
     if let Some(mut headlines) = headlines {
