@@ -15,6 +15,7 @@ use axum::{
 use super::{
     auth::Authenticated,
     client_id::ClientId,
+    gzip,
     problem::problem,
     response_cache::{Entry, Key},
     REQUEST_ID,
@@ -218,7 +219,7 @@ fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
 struct Answer {
     status: StatusCode,
     body: Bytes,
-    /// The body is already gzipped (a kept one); otherwise the compression layer may do it.
+    /// The body is gzipped.
     gzip: bool,
     /// `Cache-Control` when the request came over GET; `None` means `no-store`.
     cache_control: Option<String>,
@@ -321,10 +322,13 @@ async fn execute(
         let entry = Entry::new(body.clone(), cache_control.clone());
         cache.insert(key, entry, state.graphql.writes());
     }
+    let gzipped = (body.len() >= gzip::MIN_BYTES && accepts_gzip(headers))
+        .then(|| gzip::compress(&body, flate2::Compression::fast()))
+        .flatten();
     let answer = Answer {
         status,
-        gzip: false,
-        body,
+        gzip: gzipped.is_some(),
+        body: gzipped.unwrap_or(body),
         cache_control: cache_control.filter(|_| over_get),
     };
     respond(answer, media)

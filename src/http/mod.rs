@@ -3,6 +3,7 @@
 mod auth;
 mod client_id;
 mod graphql;
+mod gzip;
 mod health;
 mod problem;
 pub mod rate_limit;

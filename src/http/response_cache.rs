@@ -13,13 +13,14 @@
 
 use std::{
     collections::BTreeMap,
-    io::Write,
     sync::{Arc, OnceLock},
     time::Duration,
 };
 
 use async_graphql::Request;
 use axum::body::Bytes;
+
+use super::gzip;
 
 /// Everything a cached response depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -92,14 +93,7 @@ impl Entry {
     /// The body in gzip, compressed once per entry; `None` if compression failed.
     pub fn gzipped(&self) -> Option<Bytes> {
         self.gzip
-            .get_or_init(|| {
-                let mut encoder = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(self.body.len() / 4),
-                    flate2::Compression::default(),
-                );
-                encoder.write_all(&self.body).ok()?;
-                encoder.finish().ok().map(Bytes::from)
-            })
+            .get_or_init(|| gzip::compress(&self.body, flate2::Compression::default()))
             .clone()
     }
 }

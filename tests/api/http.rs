@@ -455,3 +455,37 @@ async fn metrics_count_requests_and_sql_statements() {
         .text
         .contains("newswire_graphql_request_duration_seconds_bucket"));
 }
+
+#[tokio::test]
+async fn responses_go_out_gzipped_whole_to_clients_that_accept_gzip() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    let large = "{ __schema { types { name description } } }";
+    let plain = app.post(large, json!({}), &[]).await;
+    assert!(plain.raw.len() > 2_000, "{} bytes", plain.raw.len());
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+
+    let zipped = app
+        .post(large, json!({}), &[("accept-encoding", "gzip, br")])
+        .await;
+    assert_eq!(zipped.status, StatusCode::OK);
+    assert_eq!(zipped.headers[header::CONTENT_ENCODING], "gzip");
+    assert!(zipped.raw.len() < plain.raw.len() / 2);
+    let mut inflated = String::new();
+    flate2::read::GzDecoder::new(&zipped.raw[..])
+        .read_to_string(&mut inflated)
+        .expect("a gzip body");
+    assert_eq!(inflated, plain.text);
+
+    let refused = app
+        .post(large, json!({}), &[("accept-encoding", "gzip;q=0")])
+        .await;
+    assert!(refused.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(refused.text, plain.text);
+
+    let small = app
+        .post("{ __typename }", json!({}), &[("accept-encoding", "gzip")])
+        .await;
+    assert!(small.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(small.body["data"]["__typename"], "Query");
+}
