@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, ID};
 use entity::{category, category_translation};
+use futures_util::FutureExt;
 
 use super::{
     article::{default_filter, page_cost, ArticleFilter, ArticleOrder},
@@ -65,6 +66,35 @@ impl Category {
             .await
             .gql()?;
         Ok(names.and_then(|names| categories::localized(&names, &self.locales).cloned()))
+    }
+
+    /// The page of the category's articles that `Category.articles` asked for.
+    async fn articles_page(
+        &self,
+        ctx: &Context<'_>,
+        page: PageRequest,
+        filter: Option<ArticleFilter>,
+        order_by: ArticleOrder,
+    ) -> async_graphql::Result<ArticleConnection> {
+        let db = context::db(ctx);
+        let mut filter = filter.unwrap_or_else(default_filter);
+        let directory = ctx.data_unchecked::<Directory>();
+        let scope = directory
+            .scope(
+                db,
+                "filter.category",
+                &self.row.slug,
+                filter.include_subcategories,
+            )
+            .await
+            .gql()?;
+        filter.category = None;
+        let filter = articles::ArticleFilter::from(filter)
+            .resolve(db, directory, context::audience(ctx))
+            .await
+            .gql()?
+            .in_categories(scope);
+        ArticleConnection::load(ctx, filter, order_by.into(), page, self.locales.clone()).await
     }
 }
 
@@ -145,26 +175,14 @@ impl Category {
         #[graphql(desc = "Order of the list.", default_with = "ArticleOrder::Latest")]
         order_by: ArticleOrder,
     ) -> async_graphql::Result<ArticleConnection> {
-        let db = context::db(ctx);
         let page = PageRequest::new(first, after, last, before).gql()?;
-        let mut filter = filter.unwrap_or_else(default_filter);
-        let directory = ctx.data_unchecked::<Directory>();
-        let scope = directory
-            .scope(
-                db,
-                "filter.category",
-                &self.row.slug,
-                filter.include_subcategories,
-            )
+        // Boxed, so that every category's field futures stay small: a future that reaches
+        // the database holds the pool's checkout (about 15 KB, since a checkout may connect),
+        // and async-graphql moves a future of the size of the largest field for every field
+        // of every category it resolves, `articles` asked for or not.
+        self.articles_page(ctx, page, filter, order_by)
+            .boxed()
             .await
-            .gql()?;
-        filter.category = None;
-        let filter = articles::ArticleFilter::from(filter)
-            .resolve(db, directory, context::audience(ctx))
-            .await
-            .gql()?
-            .in_categories(scope);
-        ArticleConnection::load(ctx, filter, order_by.into(), page, self.locales.clone()).await
     }
 }
 
