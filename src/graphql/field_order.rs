@@ -3,7 +3,7 @@
 //! [`restore`] puts each object's keys back in the order of the request's document. Objects
 //! already in order (most of them) are left as they are.
 
-use std::collections::HashMap;
+use std::{cell::OnceCell, collections::HashMap};
 
 use async_graphql::{
     parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet},
@@ -12,8 +12,36 @@ use async_graphql::{
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
-/// Response keys of an object in query order, each with the selection sets merged under it.
-type Plan<'a> = Vec<(&'a Name, Vec<&'a SelectionSet>)>;
+/// The response keys of an object in query order. Worked out once per selection, however
+/// many objects of the response (the items of a list) it orders.
+struct Plan<'a> {
+    keys: Vec<Key<'a>>,
+}
+
+/// A response key, the selection sets merged under it, and their plan once an object of the
+/// response needed it.
+struct Key<'a> {
+    name: &'a Name,
+    sets: Vec<&'a SelectionSet>,
+    plan: OnceCell<Plan<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    fn of(sets: &[&'a SelectionSet], fragments: &'a Fragments) -> Self {
+        let mut keys = Vec::new();
+        for set in sets {
+            collect(set, fragments, &mut keys, 0);
+        }
+        Plan { keys }
+    }
+
+    /// Whether `keys` come in the order of the plan (each key is in the plan once).
+    fn in_order<'k>(&self, keys: impl Iterator<Item = &'k Name>) -> bool {
+        let mut rest = self.keys.iter();
+        keys.into_iter()
+            .all(|key| rest.by_ref().any(|k| k.name == key))
+    }
+}
 
 /// Puts the keys of every object in `data` in the order the operation `operation_name` of
 /// `document` selects them.
@@ -24,15 +52,17 @@ pub fn restore(data: &mut Value, document: &ExecutableDocument, operation_name: 
         .find(|(name, _)| name.map(|n| n.as_str()) == operation_name)
         .or_else(|| document.operations.iter().next());
     if let Some((_, operation)) = operation {
-        reorder(
-            data,
-            &[&operation.node.selection_set.node],
-            &document.fragments,
-        );
+        let plan = Plan::of(&[&operation.node.selection_set.node], &document.fragments);
+        apply(data, &plan, &document.fragments);
     }
 }
 
-fn collect<'a>(set: &'a SelectionSet, fragments: &'a Fragments, plan: &mut Plan<'a>, depth: usize) {
+fn collect<'a>(
+    set: &'a SelectionSet,
+    fragments: &'a Fragments,
+    keys: &mut Vec<Key<'a>>,
+    depth: usize,
+) {
     // Fragment cycles are refused by validation; the bound only guards the recursion.
     if depth > 64 {
         return;
@@ -40,11 +70,15 @@ fn collect<'a>(set: &'a SelectionSet, fragments: &'a Fragments, plan: &mut Plan<
     for item in &set.items {
         match &item.node {
             Selection::Field(field) => {
-                let key = &field.node.response_key().node;
+                let name = &field.node.response_key().node;
                 let child = &field.node.selection_set.node;
-                match plan.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, sets)) => sets.push(child),
-                    None => plan.push((key, vec![child])),
+                match keys.iter_mut().find(|k| k.name == name) {
+                    Some(key) => key.sets.push(child),
+                    None => keys.push(Key {
+                        name,
+                        sets: vec![child],
+                        plan: OnceCell::new(),
+                    }),
                 }
             }
             Selection::FragmentSpread(spread) => {
@@ -52,48 +86,41 @@ fn collect<'a>(set: &'a SelectionSet, fragments: &'a Fragments, plan: &mut Plan<
                     collect(
                         &fragment.node.selection_set.node,
                         fragments,
-                        plan,
+                        keys,
                         depth + 1,
                     );
                 }
             }
             Selection::InlineFragment(inline) => {
-                collect(&inline.node.selection_set.node, fragments, plan, depth + 1);
+                collect(&inline.node.selection_set.node, fragments, keys, depth + 1);
             }
         }
     }
 }
 
-/// Orders `value`, selected by `sets`; the plan is worked out once for all items of a list.
-fn reorder(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
-    if !matches!(value, Value::Object(_) | Value::List(_)) {
-        return;
-    }
-    let mut plan = Vec::new();
-    for set in sets {
-        collect(set, fragments, &mut plan, 0);
-    }
-    apply(value, &plan, fragments);
-}
-
-fn apply(value: &mut Value, plan: &Plan<'_>, fragments: &Fragments) {
+fn apply<'a>(value: &mut Value, plan: &Plan<'a>, fragments: &'a Fragments) {
     match value {
         Value::Object(map) => {
-            if !in_plan_order(map.keys(), plan) {
-                map.sort_by_cached_key(|key, _| {
-                    plan.iter()
-                        .position(|(k, _)| *k == key)
+            if !plan.in_order(map.keys()) {
+                map.sort_by_cached_key(|name, _| {
+                    plan.keys
+                        .iter()
+                        .position(|k| k.name == name)
                         .unwrap_or(usize::MAX)
                 });
             }
             // The keys are in plan order now: one walk pairs each with its plan entry.
             let mut at = 0;
-            for (key, child) in map.iter_mut() {
-                while plan.get(at).is_some_and(|(k, _)| *k != key) {
+            for (name, child) in map.iter_mut() {
+                while plan.keys.get(at).is_some_and(|k| k.name != name) {
                     at += 1;
                 }
-                if let Some((_, child_sets)) = plan.get(at) {
-                    reorder(child, child_sets, fragments);
+                let Some(key) = plan.keys.get(at) else {
+                    break;
+                };
+                if matches!(child, Value::Object(_) | Value::List(_)) {
+                    let child_plan = key.plan.get_or_init(|| Plan::of(&key.sets, fragments));
+                    apply(child, child_plan, fragments);
                 }
             }
         }
@@ -104,13 +131,6 @@ fn apply(value: &mut Value, plan: &Plan<'_>, fragments: &Fragments) {
         }
         _ => {}
     }
-}
-
-/// Whether `keys` come in the order of `plan` (each key is in the plan once).
-fn in_plan_order<'a>(keys: impl Iterator<Item = &'a Name>, plan: &Plan<'_>) -> bool {
-    let mut rest = plan.iter();
-    keys.into_iter()
-        .all(|key| rest.by_ref().any(|(k, _)| *k == key))
 }
 
 #[cfg(test)]
