@@ -52,6 +52,15 @@ def table(out):
             f"| {r['db']} | {r['op']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} "
             f"| {r['sql_per_request'] if r['sql_per_request'] is not None else '-'} | {r['peak_rss_mib'] or '-'} |"
         )
+    for db in sorted({r["db"] for r in rows}):
+        home = sum(r["rps"] for r in rows if r["db"] == db and r["op"] == "paired_home")
+        deep = sum(r["rps"] for r in rows if r["db"] == db and r["op"] == "paired_deep")
+        if home and deep:
+            lines.append("")
+            lines.append(
+                f"{db}: deep page / first page, cost per request, paired (home, deep, deep, home): "
+                f"{home / deep:.2f}"
+            )
     text = "\n".join(lines) + "\n"
     with open(f"{out}/report.md", "w") as f:
         f.write(text)

@@ -94,6 +94,12 @@ run_database() { # name url
     echo "== $db: $op"
     measure "$db" "$op" oha -D "$OUT/$db/$op.json"
   done
+  # The deep page against the first page of the same list, measured in turn (home, deep,
+  # deep, home) so that the machine's drift during the run weighs on both alike.
+  for op in home deep deep home; do
+    echo "== $db: $op, paired"
+    measure "$db" "paired_$op" oha -D "$OUT/$db/$op.json"
+  done
   echo "== $db: article"
   measure "$db" article oha -Z "$OUT/$db/article.lines"
   echo "== $db: like"

@@ -22,8 +22,9 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::{categories, DomainError, DomainResult};
 
-/// A category with its names in every locale it has.
-pub type Named = (category::Model, Vec<category_translation::Model>);
+/// A category with its names in every locale it has, shared: a page hands them to its
+/// articles without copying them.
+pub type Named = (Arc<category::Model>, Arc<[category_translation::Model]>);
 
 /// Every category, by id.
 type Snapshot = HashMap<i64, Named>;
@@ -73,7 +74,7 @@ impl Directory {
         let Some(row) = categories::by_slug(db, slug).await? else {
             return Ok(None);
         };
-        Ok(categories::with_names(db, &[row.id]).await?.pop())
+        Ok(read_named(db, &[row.id]).await?.pop())
     }
 
     /// The ids of the category named `slug` and, with `include_descendants`, of all its
@@ -86,7 +87,7 @@ impl Directory {
         include_descendants: bool,
     ) -> DomainResult<Vec<i64>> {
         if let Some(snapshot) = self.snapshot(db).await? {
-            let tree: Vec<&category::Model> = snapshot.values().map(|(row, _)| row).collect();
+            let tree: Vec<&category::Model> = snapshot.values().map(|(row, _)| &**row).collect();
             if let Some(ids) = categories::scope_in(&tree, slug, include_descendants) {
                 return Ok(ids);
             }
@@ -114,7 +115,7 @@ impl Directory {
         ids: &[i64],
     ) -> DomainResult<Vec<Named>> {
         let Some(snapshot) = self.snapshot(db).await? else {
-            return categories::with_names(db, ids).await;
+            return read_named(db, ids).await;
         };
         let mut found = Vec::with_capacity(ids.len());
         let mut missing = Vec::new();
@@ -125,10 +126,20 @@ impl Directory {
             }
         }
         if !missing.is_empty() {
-            found.extend(categories::with_names(db, &missing).await?);
+            found.extend(read_named(db, &missing).await?);
         }
         Ok(found)
     }
+}
+
+/// The categories with these ids, with their names, from the database.
+async fn read_named(db: &DatabaseConnection, ids: &[i64]) -> DomainResult<Vec<Named>> {
+    let rows = categories::with_names(db, ids).await?;
+    Ok(rows.into_iter().map(share).collect())
+}
+
+fn share((row, names): (category::Model, Vec<category_translation::Model>)) -> Named {
+    (Arc::new(row), names.into())
 }
 
 async fn load(db: &DatabaseConnection) -> DomainResult<Arc<Snapshot>> {
@@ -137,6 +148,8 @@ async fn load(db: &DatabaseConnection) -> DomainResult<Arc<Snapshot>> {
         .all(db)
         .await?;
     Ok(Arc::new(
-        rows.into_iter().map(|named| (named.0.id, named)).collect(),
+        rows.into_iter()
+            .map(|named| (named.0.id, share(named)))
+            .collect(),
     ))
 }

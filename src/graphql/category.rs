@@ -208,7 +208,7 @@ impl CategoryQuery {
             .await
             .gql()?;
         Ok(named.map(|(row, names)| {
-            Category::new(row, preferences(ctx, locales)).with_names(names.into())
+            Category::from_shared(row, preferences(ctx, locales)).with_names(names)
         }))
     }
 

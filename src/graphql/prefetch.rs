@@ -113,8 +113,8 @@ pub async fn articles(
         let mut names = Vec::with_capacity(categories.len());
         let mut rows = Vec::with_capacity(categories.len());
         for (row, translations) in categories {
-            names.push((row.id, Arc::from(translations)));
-            rows.push((row.id, Arc::new(row)));
+            names.push((row.id, translations));
+            rows.push((row.id, row));
         }
         loaders.category.feed_many(rows).await;
         loaders.category_names.feed_many(names).await;
