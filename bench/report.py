@@ -49,7 +49,7 @@ def table(out):
     ]
     for r in rows:
         lines.append(
-            f"| {r['db']} | {r['op']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} "
+            f"| {r['db']} | {r['op']} | {r['rps']} | {r['p50_ms']} | {r['p99_ms'] if r['p99_ms'] is not None else '-'} | {r['errors']} "
             f"| {r['sql_per_request'] if r['sql_per_request'] is not None else '-'} | {r['peak_rss_mib'] or '-'} |"
         )
     for db in sorted({r["db"] for r in rows}):

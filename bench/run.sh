@@ -153,7 +153,7 @@ tps = float(re.search(r"tps = ([0-9.]+)", text).group(1))
 avg = float(re.search(r"latency average = ([0-9.]+) ms", text).group(1))
 with open(f"{out}/summary.jsonl", "a") as f:
     f.write(json.dumps({"db": "postgres", "op": "ceiling: home rows, one prepared SQL (pgbench)",
-        "rps": tps, "p50_ms": avg, "p99_ms": None, "ok": None, "errors": 0,
+        "rps": round(tps, 1), "p50_ms": avg, "p99_ms": None, "ok": None, "errors": 0,
         "sql_per_request": 1, "peak_rss_mib": None}) + "\n")
 PY
 

@@ -322,7 +322,7 @@ async fn execute(
         let entry = Entry::new(body.clone(), cache_control.clone());
         cache.insert(key, entry, state.graphql.writes());
     }
-    let gzipped = (body.len() >= gzip::MIN_BYTES && accepts_gzip(headers))
+    let gzipped = (body.len() >= usize::from(gzip::MIN_BYTES) && accepts_gzip(headers))
         .then(|| gzip::compress(&body, flate2::Compression::fast()))
         .flatten();
     let answer = Answer {

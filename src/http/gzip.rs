@@ -9,7 +9,7 @@ use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// Bodies shorter than this are sent as they are: gzip's header and trailer alone take 18
 /// bytes, and below a few hundred bytes compression saves less than it costs.
-pub const MIN_BYTES: usize = 512;
+pub const MIN_BYTES: u16 = 512;
 
 thread_local! {
     static COMPRESSOR: RefCell<Compress> =

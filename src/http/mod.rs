@@ -19,7 +19,10 @@ use axum::{
     Router,
 };
 use tower_http::{
-    compression::{CompressionLayer, CompressionLevel},
+    compression::{
+        predicate::{NotForContentType, Predicate, SizeAbove},
+        CompressionLayer, CompressionLevel,
+    },
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
@@ -58,8 +61,19 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .with_state(state)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        // The fastest level: responses are small JSON, and the server's time is the scarcer.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        // GraphQL answers come out of their handler already gzipped (see `gzip`), and the
+        // layer leaves them be; it compresses the rest (GraphiQL, metrics, problems) at the
+        // fastest level, the server's time being the scarcer, and from the same size on.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Fastest)
+                .compress_when(
+                    SizeAbove::new(gzip::MIN_BYTES)
+                        .and(NotForContentType::GRPC)
+                        .and(NotForContentType::IMAGES)
+                        .and(NotForContentType::SSE),
+                ),
+        )
         .layer(cors(&config.cors_origins))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
