@@ -50,6 +50,16 @@ pub struct Reply {
     pub raw: Vec<u8>,
 }
 
+impl Reply {
+    /// The body inflated from gzip; panics if it is not gzip.
+    pub fn gunzipped(&self) -> String {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&self.raw[..]), &mut text)
+            .expect("a gzip body");
+        text
+    }
+}
+
 impl TestApp {
     /// The app on a fresh, migrated, empty database.
     pub async fn spawn() -> TestApp {
