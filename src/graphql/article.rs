@@ -14,6 +14,7 @@ use super::{
     context::{self, preferences, Preferences},
     error::{bad_input, internal, DomainResultExt},
     ids::{self, Kind},
+    in_order::{InOrder, InTurn},
     loaders::{LoadError, Loaders, RequestLoader},
     locale::Locale,
     prefetch::{self, Known},
@@ -281,7 +282,7 @@ impl Article {
     }
 
     /// The section the article is filed under, named in the reader's language.
-    async fn category(&self, ctx: &Context<'_>) -> async_graphql::Result<Category> {
+    async fn category(&self, ctx: &Context<'_>) -> async_graphql::Result<InOrder<Category>> {
         let row = ctx
             .data_unchecked::<Loaders>()
             .category
@@ -289,7 +290,7 @@ impl Article {
             .await
             .gql()?
             .ok_or_else(internal)?;
-        Ok(Category::from_shared(row, self.locales.clone()))
+        Ok(InOrder(Category::from_shared(row, self.locales.clone())))
     }
 
     /// The language the article was written in.
@@ -432,6 +433,12 @@ impl Article {
             .gql()?
             .unwrap_or(false))
     }
+}
+
+/// Every field an article has that reads the database reads what `prefetch` fetches for the
+/// root fields that list articles.
+impl InTurn for Article {
+    const WAITING: &'static [&'static str] = &[];
 }
 
 /// An article's text in one language.
@@ -583,7 +590,7 @@ impl ArticleQuery {
             desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
         )]
         locales: Option<Vec<Locale>>,
-    ) -> async_graphql::Result<Vec<Article>> {
+    ) -> async_graphql::Result<Vec<InOrder<Article>>> {
         let db = context::db(ctx);
         let limit = page::page_size("first", first).gql()?;
         let scope = match category {
@@ -605,7 +612,7 @@ impl ArticleQuery {
         let locales = preferences(ctx, locales);
         Ok(rows
             .into_iter()
-            .map(|r| Article::new(r, locales.clone()))
+            .map(|r| InOrder(Article::new(r, locales.clone())))
             .collect())
     }
 }

@@ -12,6 +12,7 @@ use super::{
     context::{self, preferences, Preferences},
     error::DomainResultExt,
     ids::{self, Kind},
+    in_order::InTurn,
     loaders::Loaders,
     locale::Locale,
 };
@@ -96,6 +97,12 @@ impl Category {
             .in_categories(scope);
         ArticleConnection::load(ctx, filter, order_by.into(), page, self.locales.clone()).await
     }
+}
+
+/// An article's category has its names prefetched with the article's page; its parent, its
+/// subcategories and its articles are read when asked for.
+impl InTurn for Category {
+    const WAITING: &'static [&'static str] = &["parent", "children", "articles"];
 }
 
 /// A section of the site, such as K-Pop or Politics; sections nest.

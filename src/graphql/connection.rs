@@ -8,6 +8,7 @@ use super::{
     article::Article,
     context::{self, Preferences},
     error::DomainResultExt,
+    in_order::InOrder,
     prefetch::{self, Known},
 };
 use crate::domain::{
@@ -30,12 +31,12 @@ pub struct PageInfo {
 }
 
 /// An article and its cursor.
-#[derive(SimpleObject, Clone)]
+#[derive(SimpleObject)]
 pub struct ArticleEdge {
     /// Pass as `after` (or `before`) to continue from this article.
     pub cursor: String,
     /// The article.
-    pub node: Article,
+    pub node: InOrder<Article>,
 }
 
 /// A page of articles.
@@ -94,9 +95,13 @@ impl ArticleConnection {
         articles::cursor_of(&listed.row, self.order).encode()
     }
 
-    fn article(&self, listed: &Listed) -> Article {
-        Article::new(listed.row.clone(), self.locales.clone())
-            .with_headline(listed.headline.clone())
+    /// An article of the page; its nested data was fetched with the page, so its fields
+    /// are resolved in turn.
+    fn article(&self, listed: &Listed) -> InOrder<Article> {
+        InOrder(
+            Article::new(listed.row.clone(), self.locales.clone())
+                .with_headline(listed.headline.clone()),
+        )
     }
 }
 
@@ -116,7 +121,7 @@ impl ArticleConnection {
     }
 
     /// The articles, without cursors.
-    async fn nodes(&self) -> Vec<Article> {
+    async fn nodes(&self) -> Vec<InOrder<Article>> {
         self.page
             .items
             .iter()

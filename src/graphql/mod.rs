@@ -14,6 +14,7 @@ pub mod error;
 pub mod executor;
 pub mod field_order;
 pub mod ids;
+pub mod in_order;
 pub mod likes;
 pub mod loaders;
 pub mod locale;

@@ -327,3 +327,136 @@ async fn the_category_tree_comes_in_editorial_order() {
     );
     assert_eq!(data["categories"][1]["children"], json!([]));
 }
+
+#[tokio::test]
+async fn page_articles_answer_fragments_aliases_and_repeated_keys_like_any_object() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    let politics = app.category("politics", Some(news.id)).await;
+    let row = app
+        .article(ArticleSpec::published("story", politics.id, 1))
+        .await;
+    let query = r#"
+      query($withBody: Boolean!) {
+        articles(locales: [EN]) {
+          nodes {
+            __typename
+            headline: title
+            ... on Node { id }
+            ...Extra
+            body @include(if: $withBody)
+            category { __typename slug ... on Category { name } }
+            likes: likeCount
+          }
+        }
+      }
+      fragment Extra on Article { slug locale }"#;
+    let body = app.graphql(query, json!({ "withBody": false })).await;
+    let expected = json!({
+        "__typename": "Article",
+        "headline": "story [en]",
+        "id": crate::helpers::article_id(&row),
+        "slug": "story",
+        "locale": "EN",
+        "category": {
+            "__typename": "Category",
+            "slug": "politics",
+            "name": "politics English"
+        },
+        "likes": 0
+    });
+    assert_eq!(body["data"]["articles"]["nodes"][0], expected, "{body}");
+    let text = app
+        .post(query, json!({ "withBody": false }), &[])
+        .await
+        .text;
+    let positions: Vec<Option<usize>> = [
+        "\"__typename\"",
+        "\"headline\"",
+        "\"id\"",
+        "\"slug\"",
+        "\"locale\"",
+        "\"category\"",
+        "\"likes\"",
+    ]
+    .iter()
+    .map(|key| text.find(key))
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0].is_some() && w[0] < w[1]),
+        "out of order: {text}"
+    );
+
+    let with_body = app.graphql(query, json!({ "withBody": true })).await;
+    assert_eq!(
+        with_body["data"]["articles"]["nodes"][0]["body"], "<p>body en</p>",
+        "{with_body}"
+    );
+
+    let repeated = app
+        .graphql(
+            "{ articles { nodes { slug category { slug } category { position } slug } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        repeated["data"]["articles"]["nodes"][0],
+        json!({ "slug": "story", "category": { "slug": "politics", "position": 1 } }),
+        "{repeated}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_field_of_a_page_article_reports_its_path_and_leaves_the_others() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    app.article(ArticleSpec::published("a", news.id, 1)).await;
+    app.article(ArticleSpec::published("b", news.id, 2)).await;
+    let body = app
+        .graphql(
+            r#"{ articles { nodes { slug publishedAt(timeZone: "Mars/Olympus") likeCount } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
+    let paths: HashSet<String> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        HashSet::from([
+            r#"["articles","nodes",0,"publishedAt"]"#.to_owned(),
+            r#"["articles","nodes",1,"publishedAt"]"#.to_owned(),
+        ]),
+        "{body}"
+    );
+    assert_eq!(body["data"]["articles"]["nodes"][1]["slug"], "b", "{body}");
+    assert_eq!(
+        body["data"]["articles"]["nodes"][1]["likeCount"], 0,
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_category_answers_its_parent_and_children() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    let politics = app.category("politics", Some(news.id)).await;
+    app.category("elections", Some(politics.id)).await;
+    app.article(ArticleSpec::published("a", politics.id, 1))
+        .await;
+    let body = app
+        .graphql(
+            "{ articles { nodes { category { slug parent { slug } children { slug } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["articles"]["nodes"][0]["category"],
+        json!({ "slug": "politics", "parent": { "slug": "news" }, "children": [{ "slug": "elections" }] }),
+        "{body}"
+    );
+}
