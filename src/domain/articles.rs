@@ -18,6 +18,7 @@ use sea_orm::{
 use super::{
     access::Audience,
     category_directory::Directory,
+    columns::Columns,
     cursor::{ArticleOrder, Cursor, SortKey},
     locale::Locale,
     page::{Direction, Page, PageRequest},
@@ -502,37 +503,33 @@ impl Listed {
     /// Reads a row of the page statement: the article's columns in the order of
     /// [`PAGE_COLUMNS`], then the columns `beside` asked for, by position.
     fn read(res: &QueryResult, beside: Beside<'_>) -> Result<Self, DbErr> {
-        let mut position = 0;
-        let mut next = || {
-            position += 1;
-            position - 1
-        };
+        let mut columns = Columns::of(res);
         let row = Arc::new(article::Model {
-            id: res.try_get_by_index(next())?,
-            slug: res.try_get_by_index(next())?,
-            category_id: res.try_get_by_index(next())?,
-            original_locale: res.try_get_by_index(next())?,
-            status: res.try_get_by_index(next())?,
-            published_at: res.try_get_by_index(next())?,
-            created_at: res.try_get_by_index(next())?,
-            updated_at: res.try_get_by_index(next())?,
-            deleted_at: res.try_get_by_index(next())?,
-            byline: res.try_get_by_index(next())?,
-            source_url: res.try_get_by_index(next())?,
-            like_count: res.try_get_by_index(next())?,
+            id: columns.value()?,
+            slug: columns.value()?,
+            category_id: columns.value()?,
+            original_locale: columns.mapped()?,
+            status: columns.mapped()?,
+            published_at: columns.value()?,
+            created_at: columns.value()?,
+            updated_at: columns.value()?,
+            deleted_at: columns.value()?,
+            byline: columns.value()?,
+            source_url: columns.value()?,
+            like_count: columns.value()?,
         });
         let liked = match beside.liked_by {
-            Some(_) => Some(res.try_get_by_index(next())?),
+            Some(_) => Some(columns.value()?),
             None => None,
         };
         let headline = match beside.headline_in {
             Some(_) => {
-                let locale: Option<Locale> = res.try_get_by_index(next())?;
+                let locale: Option<Locale> = columns.mapped()?;
                 match locale {
                     Some(locale) => Some(Headline {
                         locale,
-                        title: res.try_get_by_index(next())?,
-                        summary: res.try_get_by_index(next())?,
+                        title: columns.value()?,
+                        summary: columns.value()?,
                     }),
                     None => None,
                 }
