@@ -18,6 +18,7 @@ use axum::{
     routing::get,
     Router,
 };
+use tower::ServiceBuilder;
 use tower_http::{
     compression::{
         predicate::{NotForContentType, Predicate, SizeAbove},
@@ -38,66 +39,77 @@ pub use client_id::CLIENT_COOKIE;
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP application.
+///
+/// Each stack of layers is one `ServiceBuilder`, outermost first: layered one `Router::layer`
+/// at a time, every layer would box the routes it wraps, and every request would clone each
+/// of those boxes over again at every level it passed.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            client_id::identify,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::authenticate,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            rate_limit::limit,
-        ));
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    rate_limit::limit,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::authenticate,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    client_id::identify,
+                )),
+        );
     Router::new()
         .merge(graphql)
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))
         .with_state(state)
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        // GraphQL answers come out of their handler already gzipped (see `gzip`), and the
-        // layer leaves them be; it compresses the rest (GraphiQL, metrics, problems) at the
-        // fastest level, the server's time being the scarcer, and from the same size on.
         .layer(
-            CompressionLayer::new()
-                .quality(CompressionLevel::Fastest)
-                .compress_when(
-                    SizeAbove::new(gzip::MIN_BYTES)
-                        .and(NotForContentType::GRPC)
-                        .and(NotForContentType::IMAGES)
-                        .and(NotForContentType::SSE),
-                ),
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<_>| {
+                            let id = request
+                                .headers()
+                                .get(REQUEST_ID)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or("-");
+                            tracing::info_span!(
+                                "request",
+                                request_id = %id,
+                                method = %request.method(),
+                                path = %request.uri().path(),
+                            )
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(config.request_timeout_secs),
+                ))
+                .layer(cors(&config.cors_origins))
+                // GraphQL answers come out of their handler already gzipped (see `gzip`), and
+                // this layer leaves them be; it compresses the rest (GraphiQL, metrics,
+                // problems) at the fastest level, the server's time being the scarcer, and
+                // from the same size on.
+                .layer(
+                    CompressionLayer::new()
+                        .quality(CompressionLevel::Fastest)
+                        .compress_when(
+                            SizeAbove::new(gzip::MIN_BYTES)
+                                .and(NotForContentType::GRPC)
+                                .and(NotForContentType::IMAGES)
+                                .and(NotForContentType::SSE),
+                        ),
+                )
+                .layer(DefaultBodyLimit::max(config.max_body_bytes)),
         )
-        .layer(cors(&config.cors_origins))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(config.request_timeout_secs),
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request<_>| {
-                    let id = request
-                        .headers()
-                        .get(REQUEST_ID)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::info_span!(
-                        "request",
-                        request_id = %id,
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                    )
-                })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
