@@ -334,26 +334,26 @@ impl Article {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The language wanted.")] locale: Locale,
-    ) -> async_graphql::Result<Option<ArticleTranslation>> {
+    ) -> async_graphql::Result<Option<InOrder<ArticleTranslation>>> {
         let wanted = DomainLocale::from(locale);
         let all = self.texts(ctx).await?;
         Ok(all
             .iter()
             .find(|t| t.locale == wanted)
-            .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale)))
+            .map(|t| InOrder(ArticleTranslation::new(t.clone(), self.row.original_locale))))
     }
 
     /// Every translation, the original first, then in the newsroom's order of languages.
     async fn translations(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Vec<ArticleTranslation>> {
+    ) -> async_graphql::Result<Vec<InOrder<ArticleTranslation>>> {
         let all = self.texts(ctx).await?;
-        let mut list: Vec<ArticleTranslation> = all
+        let mut list: Vec<InOrder<ArticleTranslation>> = all
             .iter()
-            .map(|t| ArticleTranslation::new(t.clone(), self.row.original_locale))
+            .map(|t| InOrder(ArticleTranslation::new(t.clone(), self.row.original_locale)))
             .collect();
-        list.sort_by_key(|t| (!t.is_original_row(), t.row.locale));
+        list.sort_by_key(|t| (!t.0.is_original_row(), t.0.row.locale));
         Ok(list)
     }
 
@@ -497,6 +497,11 @@ impl ArticleTranslation {
     }
 }
 
+/// An article's text in one language is at hand when the text is.
+impl InTurn for ArticleTranslation {
+    const WAITING: &'static [&'static str] = &[];
+}
+
 /// Root fields that read articles.
 #[derive(Default)]
 pub struct ArticleQuery;
@@ -515,7 +520,7 @@ impl ArticleQuery {
             desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
         )]
         locales: Option<Vec<Locale>>,
-    ) -> async_graphql::Result<Option<Article>> {
+    ) -> async_graphql::Result<Option<InOrder<Article>>> {
         let db = context::db(ctx);
         let now = Utc::now();
         let row = match (id, slug) {
@@ -533,7 +538,7 @@ impl ArticleQuery {
         if let Some(row) = &row {
             prefetch::articles(ctx, &[ctx.look_ahead()], &[row], Known::default()).await?;
         }
-        Ok(row.map(|r| Article::new(r, preferences(ctx, locales))))
+        Ok(row.map(|r| InOrder(Article::new(r, preferences(ctx, locales)))))
     }
 
     /// Visible articles, filtered and ordered, as a Relay connection with keyset cursors.
