@@ -53,13 +53,19 @@ def table(out):
             f"| {r['sql_per_request'] if r['sql_per_request'] is not None else '-'} | {r['peak_rss_mib'] or '-'} |"
         )
     for db in sorted({r["db"] for r in rows}):
-        home = sum(r["rps"] for r in rows if r["db"] == db and r["op"] == "paired_home")
-        deep = sum(r["rps"] for r in rows if r["db"] == db and r["op"] == "paired_deep")
+        paired = [r for r in rows if r["db"] == db and r["op"] in ("paired_home", "paired_deep")]
+        home = sum(r["rps"] for r in paired if r["op"] == "paired_home")
+        deep = sum(r["rps"] for r in paired if r["op"] == "paired_deep")
         if home and deep:
+            rounds = [paired[i : i + 4] for i in range(0, len(paired) - 3, 4)]
+            each = ", ".join(
+                f"{sum(r['rps'] for r in g if r['op'] == 'paired_home') / sum(r['rps'] for r in g if r['op'] == 'paired_deep'):.2f}"
+                for g in rounds
+            )
             lines.append("")
             lines.append(
-                f"{db}: deep page / first page, cost per request, paired (home, deep, deep, home): "
-                f"{home / deep:.2f}"
+                f"{db}: deep page / first page, cost per request, paired (home, deep, deep, home; "
+                f"{len(rounds)} rounds): {home / deep:.2f} (each round: {each})"
             )
     text = "\n".join(lines) + "\n"
     with open(f"{out}/report.md", "w") as f:

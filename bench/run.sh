@@ -12,7 +12,8 @@
 # PostGraphile's hot paths as it runs; the servers fill their statement caches).
 #
 # Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), ARTICLES (100000),
-# PG_URL (postgres://postgres@127.0.0.1:5432), PORT (8100).
+# PAIRS (3 rounds of the paired deep-page measurement), PG_URL
+# (postgres://postgres@127.0.0.1:5432), PORT (8100).
 # Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ WARMUP=${WARMUP:-3s}
 SECONDS_EACH=${DURATION%s}
 C=${CONCURRENCY:-32}
 N=${ARTICLES:-100000}
+PAIRS=${PAIRS:-3}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-8100}
 OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -95,10 +97,12 @@ run_database() { # name url
     measure "$db" "$op" oha -D "$OUT/$db/$op.json"
   done
   # The deep page against the first page of the same list, measured in turn (home, deep,
-  # deep, home) so that the machine's drift during the run weighs on both alike.
-  for op in home deep deep home; do
-    echo "== $db: $op, paired"
-    measure "$db" "paired_$op" oha -D "$OUT/$db/$op.json"
+  # deep, home), PAIRS rounds, so that the machine's drift during the run weighs on both alike.
+  for round in $(seq 1 "$PAIRS"); do
+    for op in home deep deep home; do
+      echo "== $db: $op, paired, round $round"
+      measure "$db" "paired_$op" oha -D "$OUT/$db/$op.json"
+    done
   done
   echo "== $db: article"
   measure "$db" article oha -Z "$OUT/$db/article.lines"
