@@ -318,12 +318,19 @@ async fn execute(
             );
         }
     };
-    if let Some((cache, key)) = cached.filter(|_| response.errors.is_empty()) {
-        let entry = Entry::new(body.clone(), cache_control.clone());
-        cache.insert(key, entry, state.graphql.writes());
-    }
-    let gzipped = (body.len() >= usize::from(gzip::MIN_BYTES) && accepts_gzip(headers))
-        .then(|| gzip::compress(&body, flate2::Compression::fast()))
+    let kept = cached
+        .filter(|_| response.errors.is_empty())
+        .map(|(cache, key)| {
+            let entry = Entry::new(body.clone(), cache_control.clone());
+            cache.insert(key, entry.clone(), state.graphql.writes());
+            entry
+        });
+    // A kept answer is compressed once, for this reader and every later one alike.
+    let gzipped = accepts_gzip(headers)
+        .then(|| match &kept {
+            Some(entry) => entry.gzipped(),
+            None => gzip::compress(&body, flate2::Compression::fast()),
+        })
         .flatten();
     let answer = Answer {
         status,

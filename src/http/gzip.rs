@@ -16,8 +16,12 @@ thread_local! {
         RefCell::new(Compress::new_gzip(Compression::fast(), 15));
 }
 
-/// `body` as a gzip member compressed at `level`; `None` if compression failed.
+/// `body` as a gzip member compressed at `level`; `None` for a body shorter than
+/// [`MIN_BYTES`], which goes out as it is, or if compression failed.
 pub fn compress(body: &[u8], level: Compression) -> Option<Bytes> {
+    if body.len() < usize::from(MIN_BYTES) {
+        return None;
+    }
     COMPRESSOR.with(|cell| {
         let mut compressor = cell.borrow_mut();
         compressor.reset();
@@ -57,7 +61,7 @@ mod tests {
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
             .collect();
         for level in [Compression::fast(), Compression::default()] {
-            for body in [&json[..], &json[..700], &noise[..], b""] {
+            for body in [&json[..], &json[..700], &json[..512], &noise[..]] {
                 let gzip = compress(body, level).expect("compressed");
                 assert_eq!(inflate(&gzip), body);
             }
@@ -67,10 +71,18 @@ mod tests {
     }
 
     #[test]
+    fn bodies_under_the_threshold_are_left_as_they_are() {
+        let json = br#"{"data":{"locales":[{"code":"ko"}]}}"#.repeat(40);
+        assert!(compress(&json[..511], Compression::fast()).is_none());
+        assert!(compress(b"", Compression::default()).is_none());
+    }
+
+    #[test]
     fn a_reused_compressor_starts_each_body_afresh() {
-        let first = compress(b"first body, first body, first body", Compression::fast());
-        let second = compress(b"second", Compression::fast()).expect("compressed");
-        assert!(first.is_some());
-        assert_eq!(inflate(&second), b"second");
+        let first = b"first body, ".repeat(100);
+        let second = b"second ".repeat(100);
+        assert!(compress(&first, Compression::fast()).is_some());
+        let gzip = compress(&second, Compression::fast()).expect("compressed");
+        assert_eq!(inflate(&gzip), second);
     }
 }

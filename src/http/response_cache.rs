@@ -90,7 +90,8 @@ impl Entry {
         }
     }
 
-    /// The body in gzip, compressed once per entry; `None` if compression failed.
+    /// The body in gzip, compressed once per entry; `None` for a body too short to be worth
+    /// it (see [`gzip::compress`]) or if compression failed.
     pub fn gzipped(&self) -> Option<Bytes> {
         self.gzip
             .get_or_init(|| gzip::compress(&self.body, flate2::Compression::default()))

@@ -156,18 +156,40 @@ async fn a_cursor_that_does_not_decode_is_bad_user_input() {
 }
 
 #[tokio::test]
-async fn an_unknown_time_zone_is_bad_user_input() {
+async fn an_unknown_time_zone_is_bad_user_input_at_each_field_it_fails() {
     let app = TestApp::spawn().await;
     let cat = app.category("news", None).await;
     app.article(ArticleSpec::published("a", cat.id, 1)).await;
+    app.article(ArticleSpec::published("b", cat.id, 2)).await;
     let body = app
         .graphql(
-            r#"{ articles { nodes { publishedAt(timeZone: "Mars/Olympus") } } }"#,
+            r#"{ articles { nodes { slug publishedAt(timeZone: "Mars/Olympus") likeCount } } }"#,
             json!({}),
         )
         .await;
     assert_eq!(first_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "timeZone");
+    let mut paths: Vec<String> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            r#"["articles","nodes",0,"publishedAt"]"#,
+            r#"["articles","nodes",1,"publishedAt"]"#,
+        ],
+        "{body}"
+    );
+    // The other fields of each article are still answered.
+    assert_eq!(body["data"]["articles"]["nodes"][1]["slug"], "b", "{body}");
+    assert_eq!(
+        body["data"]["articles"]["nodes"][1]["likeCount"], 0,
+        "{body}"
+    );
 }
 
 #[tokio::test]

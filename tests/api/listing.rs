@@ -407,40 +407,6 @@ async fn page_articles_answer_fragments_aliases_and_repeated_keys_like_any_objec
 }
 
 #[tokio::test]
-async fn a_failing_field_of_a_page_article_reports_its_path_and_leaves_the_others() {
-    let app = TestApp::spawn().await;
-    let news = app.category("news", None).await;
-    app.article(ArticleSpec::published("a", news.id, 1)).await;
-    app.article(ArticleSpec::published("b", news.id, 2)).await;
-    let body = app
-        .graphql(
-            r#"{ articles { nodes { slug publishedAt(timeZone: "Mars/Olympus") likeCount } } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(first_code(&body), "BAD_USER_INPUT", "{body}");
-    let paths: HashSet<String> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["path"].to_string())
-        .collect();
-    assert_eq!(
-        paths,
-        HashSet::from([
-            r#"["articles","nodes",0,"publishedAt"]"#.to_owned(),
-            r#"["articles","nodes",1,"publishedAt"]"#.to_owned(),
-        ]),
-        "{body}"
-    );
-    assert_eq!(body["data"]["articles"]["nodes"][1]["slug"], "b", "{body}");
-    assert_eq!(
-        body["data"]["articles"]["nodes"][1]["likeCount"], 0,
-        "{body}"
-    );
-}
-
-#[tokio::test]
 async fn a_page_category_answers_its_parent_and_children() {
     let app = TestApp::spawn().await;
     let news = app.category("news", None).await;

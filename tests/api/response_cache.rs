@@ -7,6 +7,9 @@ use crate::helpers::{article_id, ArticleSpec, TestApp};
 
 const HOME: &str = "{ articles(first: 5) { nodes { slug title likeCount } } }";
 const HOME_FOR_VIEWER: &str = "{ articles(first: 5) { nodes { slug likeCount viewerHasLiked } } }";
+/// A page long enough to be gzipped.
+const LONG_HOME: &str =
+    "{ articles(first: 5) { nodes { id slug title summary body publishedAt likeCount } } }";
 const LIKE: &str = "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount } }";
 
 async fn cached_app() -> TestApp {
@@ -195,10 +198,16 @@ async fn what_this_instance_did_not_write_shows_within_the_time_to_live() {
 #[tokio::test]
 async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
     let app = cached_app().await;
-    let first = app.post(HOME, json!({}), &[]).await;
+    let cat = app.category("news", None).await;
+    for i in 0..5 {
+        app.article(ArticleSpec::published(&format!("story-{i}"), cat.id, i))
+            .await;
+    }
+    let first = app.post(LONG_HOME, json!({}), &[]).await;
+    assert!(first.raw.len() >= 512, "{} bytes", first.raw.len());
     let zipped = app
         .post(
-            HOME,
+            LONG_HOME,
             json!({}),
             &[("accept-encoding", "br;q=1.0, gzip;q=0.8")],
         )
@@ -208,7 +217,7 @@ async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
     assert_eq!(zipped.gunzipped(), first.text);
     let bytes = app
         .post(
-            HOME,
+            LONG_HOME,
             json!({}),
             &[("accept-encoding", "gzip;q=0, identity")],
         )
@@ -216,4 +225,18 @@ async fn a_kept_answer_goes_out_gzipped_to_readers_who_accept_gzip() {
     assert!(bytes.headers.get("content-encoding").is_none());
     assert_eq!(bytes.text, first.text);
     assert_eq!(hits(&app), 2);
+
+    // A kept answer too short to be worth compressing goes out as it is, as a fresh one does.
+    let short = app
+        .post(HOME, json!({}), &[("accept-encoding", "gzip")])
+        .await;
+    let kept_short = app
+        .post(HOME, json!({}), &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(hits(&app), 3);
+    assert!(short.raw.len() < 512, "{} bytes", short.raw.len());
+    for reply in [&short, &kept_short] {
+        assert!(reply.headers.get("content-encoding").is_none());
+    }
+    assert_eq!(kept_short.text, short.text);
 }
