@@ -106,9 +106,10 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_RESPONSE_CACHE_MIB", default_value_t = 16)]
     pub response_cache_mib: u64,
 
-    /// Most database connections held open. The default is twice this machine's cores (at
-    /// least 4): a database does its best work with about two busy connections per core, and
-    /// more only queue inside it.
+    /// Most database connections each pool holds open: on PostgreSQL, page reads have a pool
+    /// of their own beside the one for every other statement. The default is twice this
+    /// machine's cores (at least 4): a database does its best work with about two busy
+    /// connections per core, and more only queue inside it.
     #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = default_pool_size())]
     pub db_pool_size: u32,
 

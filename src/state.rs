@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     config::Config,
+    db::reads::Reads,
     graphql::executor::Executor,
     http::{rate_limit::Limiter, response_cache::ResponseCache},
     metrics::Metrics,
@@ -38,7 +39,11 @@ impl AppState {
         let metrics = Metrics::new();
         metrics.observe(&mut db);
         let config = Arc::new(config);
-        let graphql = Executor::new(crate::graphql::schemas(config.clone(), db.clone()), &config);
+        let reads = Reads::new(db.clone(), metrics.sql_statements.clone());
+        let graphql = Executor::new(
+            crate::graphql::schemas(config.clone(), db.clone(), reads),
+            &config,
+        );
         let limiter = Limiter::from_config(&config);
         let responses = ResponseCache::new(
             Duration::from_millis(config.response_cache_ttl_ms),

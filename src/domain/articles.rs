@@ -10,10 +10,11 @@ use chrono::{DateTime, Utc};
 use entity::{article, article_like, article_translation, ArticleStatus};
 use sea_orm::{
     sea_query::{Alias, CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
-    QueryTrait, Select,
+    ActiveEnum, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
 };
+
+use crate::db::reads::Reads;
 
 use super::{
     access::Audience,
@@ -332,7 +333,7 @@ pub struct Listed {
 /// condition on the order's index, never an OFFSET. What `beside` asks for (the reader's like
 /// state, the served headline) is read by the same statement.
 pub async fn list(
-    db: &DatabaseConnection,
+    reads: &Reads,
     now: DateTime<Utc>,
     filter: &ResolvedFilter,
     order: ArticleOrder,
@@ -379,13 +380,13 @@ pub async fn list(
     }
     let mut statement = query.into_query();
     if let Some(locales) = beside.headline_in {
-        if db.get_database_backend() == DbBackend::Sqlite {
+        if reads.backend() == DbBackend::Sqlite {
             statement = page_first(statement, beside.liked_by.is_some(), &ordering);
         }
         with_headline(&mut statement, locales);
     }
-    let mut rows = db
-        .query_all(&statement)
+    let mut rows = reads
+        .all(&statement)
         .await?
         .iter()
         .map(|res| Listed::read(res, beside))

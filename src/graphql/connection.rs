@@ -67,7 +67,7 @@ impl ArticleConnection {
                 .then(|| context::requester(ctx).liker.as_str()),
             headline_in: prefetch::served_headline_suffices(&selections).then_some(&*locales),
         };
-        let page = articles::list(context::db(ctx), now, &filter, order, &page, beside)
+        let page = articles::list(context::reads(ctx), now, &filter, order, &page, beside)
             .await
             .gql()?;
         let rows: Vec<&article::Model> = page.items.iter().map(|a| &*a.row).collect();

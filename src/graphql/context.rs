@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use super::{error::bad_input, locale::Locale};
 use crate::{
     config::Config,
+    db::reads::Reads,
     domain::{
         access::{Audience, Principal},
         locale::Locale as DomainLocale,
@@ -85,6 +86,11 @@ pub fn config<'a>(ctx: &Context<'a>) -> &'a Arc<Config> {
 /// The database handle.
 pub fn db<'a>(ctx: &Context<'a>) -> &'a sea_orm::DatabaseConnection {
     ctx.data_unchecked::<sea_orm::DatabaseConnection>()
+}
+
+/// The connections for page reads.
+pub fn reads<'a>(ctx: &Context<'a>) -> &'a Reads {
+    ctx.data_unchecked::<Reads>()
 }
 
 /// The zone a `timeZone` argument names, or the server's zone when it names none.

@@ -29,6 +29,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, Vali
 
 use crate::{
     config::Config,
+    db::reads::Reads,
     domain::{category_directory::Directory, rankings::Rankings},
 };
 
@@ -73,7 +74,7 @@ pub struct Schemas {
 }
 
 /// The schemas serving requests against `db`.
-pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> Schemas {
+pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, reads: Reads) -> Schemas {
     let rankings = Rankings::new(std::time::Duration::from_secs(config.ranking_ttl_secs));
     let directory = Directory::new(std::time::Duration::from_secs(
         config.category_cache_ttl_secs,
@@ -83,6 +84,7 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection) -> Schemas 
             .validation_mode(mode)
             .data(config.clone())
             .data(db.clone())
+            .data(reads.clone())
             .data(rankings.clone())
             .data(directory.clone())
             .finish()

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth;
+mod connections;
 mod editorial;
 mod errors;
 mod http;

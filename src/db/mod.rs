@@ -1,5 +1,7 @@
 //! Opening and migrating the database.
 
+pub mod reads;
+
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -13,6 +15,12 @@ use crate::config::Config;
 /// How long a SQLite writer waits for the write lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long opening a connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a statement waits for a free connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Opens the pool for `config.database_url`. SQLite files are created if missing and run in
 /// WAL mode with a busy timeout, so readers never block the writer and writers queue.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
@@ -20,8 +28,8 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(config.db_pool_size)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         // A ping before every checkout doubles the round trips of a request; a broken
         // connection fails its query instead, and the pool replaces it.
         .test_before_acquire(false)

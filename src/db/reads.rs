@@ -1,0 +1,204 @@
+//! Read statements on PostgreSQL connections of their own, which go back to their pool as they
+//! are.
+//!
+//! sqlx's pool sends `Sync` and waits for `ReadyForQuery` whenever a connection comes back to
+//! it, whatever its options say: a second round trip for every statement, and a second
+//! wake-up of a PostgreSQL backend. A read that ran to its end has already read its
+//! `ReadyForQuery`, so a connection here goes back without one. A read that failed, or whose
+//! request was dropped before it ended, takes its connection out of the pool instead, and the
+//! pool opens another when one is wanted. On SQLite, reads go through SeaORM's pool: there is
+//! no round trip to save.
+
+use std::{sync::Arc, time::Duration};
+
+use deadpool::{
+    managed::{self, Metrics, Object, PoolError, RecycleError, RecycleResult},
+    Runtime,
+};
+use prometheus::IntCounter;
+use sea_orm::{
+    sqlx::{
+        self,
+        postgres::{PgConnectOptions, PgConnection},
+        ConnectOptions,
+    },
+    ConnAcquireErr, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, RuntimeErr,
+    Statement, StatementBuilder, Values,
+};
+use sea_query_sqlx::SqlxValues;
+
+use super::{ACQUIRE_TIMEOUT, CONNECT_TIMEOUT};
+
+/// How long a connection serves before it is replaced, as in sqlx's pool.
+const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+/// Read statements: on connections of their own on PostgreSQL, on the database's pool on
+/// SQLite. Clones share the connections.
+#[derive(Clone)]
+pub struct Reads {
+    db: DatabaseConnection,
+    own: Option<managed::Pool<Opener>>,
+    statements: IntCounter,
+}
+
+impl Reads {
+    /// Reads for `db`: on PostgreSQL, up to as many connections of their own as `db`'s pool
+    /// holds, opened with its settings. Every statement sent is counted in `statements`.
+    pub fn new(db: DatabaseConnection, statements: IntCounter) -> Self {
+        let own = (db.get_database_backend() == DbBackend::Postgres).then(|| {
+            let pool = db.get_postgres_connection_pool();
+            let opener = Opener {
+                options: PgConnectOptions::clone(&pool.connect_options()),
+            };
+            managed::Pool::builder(opener)
+                .max_size(pool.options().get_max_connections() as usize)
+                .runtime(Runtime::Tokio1)
+                .wait_timeout(Some(ACQUIRE_TIMEOUT))
+                .create_timeout(Some(CONNECT_TIMEOUT))
+                .build()
+                .expect("a pool with timeouts and the runtime they need")
+        });
+        Reads {
+            db,
+            own,
+            statements,
+        }
+    }
+
+    /// The database the statements run on.
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Every row `statement` reads. `statement` must only read: a read that meets a broken
+    /// connection (the database restarted, or closed it) runs again on another, at most
+    /// once for each connection the pool holds and once on a new one.
+    pub async fn all<S: StatementBuilder>(&self, statement: &S) -> Result<Vec<QueryResult>, DbErr> {
+        let Some(pool) = &self.own else {
+            return self.db.query_all(statement).await;
+        };
+        let statement = statement.build(&DbBackend::Postgres);
+        let mut tries = pool.status().size + 1;
+        loop {
+            self.statements.inc();
+            match Self::read(pool, &statement).await {
+                Err(Failure::Broken(_)) if tries > 1 => tries -= 1,
+                Err(failure) => return Err(failure.into()),
+                Ok(rows) => return Ok(rows.into_iter().map(QueryResult::from).collect()),
+            }
+        }
+    }
+
+    async fn read(
+        pool: &managed::Pool<Opener>,
+        statement: &Statement,
+    ) -> Result<Vec<sqlx::postgres::PgRow>, Failure> {
+        let mut held = Held(Some(pool.get().await.map_err(Failure::Acquire)?));
+        let values = statement.values.clone().unwrap_or(Values(Vec::new()));
+        let rows = sqlx::query_with(
+            sqlx::AssertSqlSafe(statement.sql.as_str()),
+            SqlxValues(values),
+        )
+        .fetch_all(held.connection())
+        .await
+        .map_err(|e| {
+            if is_broken(&e) {
+                Failure::Broken(e)
+            } else {
+                Failure::Query(e)
+            }
+        })?;
+        held.release();
+        Ok(rows)
+    }
+}
+
+/// A connection taken from the pool. Dropped before [`Held::release`] (the statement failed,
+/// or the request went away while it ran), it leaves the pool, which may open another.
+struct Held(Option<Object<Opener>>);
+
+impl Held {
+    fn connection(&mut self) -> &mut PgConnection {
+        self.0
+            .as_deref_mut()
+            .expect("a held connection until it is released")
+    }
+
+    /// Gives the connection back to the pool, ready for the next statement.
+    fn release(mut self) {
+        self.0.take();
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(connection) = self.0.take() {
+            drop(Object::take(connection));
+        }
+    }
+}
+
+/// Why a read failed.
+enum Failure {
+    /// No connection could be had.
+    Acquire(PoolError<sqlx::Error>),
+    /// The connection was broken; another may serve.
+    Broken(sqlx::Error),
+    /// The statement failed.
+    Query(sqlx::Error),
+}
+
+impl From<Failure> for DbErr {
+    fn from(failure: Failure) -> DbErr {
+        match failure {
+            Failure::Acquire(PoolError::Timeout(_)) => {
+                DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)
+            }
+            Failure::Acquire(PoolError::Closed) => {
+                DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed)
+            }
+            Failure::Acquire(PoolError::Backend(e)) => {
+                DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e)))
+            }
+            Failure::Acquire(other) => DbErr::Conn(RuntimeErr::Internal(other.to_string())),
+            Failure::Broken(e) | Failure::Query(e) => {
+                DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))
+            }
+        }
+    }
+}
+
+/// Whether `error` says the connection itself is gone: its socket failed, or the server ended
+/// the session (SQLSTATE class 08, connection exception, and 57P01 to 57P03, shut down or
+/// terminated by an administrator).
+fn is_broken(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
+}
+
+/// Opens the connections of [`Reads`], with the settings of SeaORM's pool.
+struct Opener {
+    options: PgConnectOptions,
+}
+
+impl managed::Manager for Opener {
+    type Type = PgConnection;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<PgConnection, sqlx::Error> {
+        self.options.connect().await
+    }
+
+    async fn recycle(&self, _: &mut PgConnection, metrics: &Metrics) -> RecycleResult<sqlx::Error> {
+        if metrics.age() > MAX_LIFETIME {
+            Err(RecycleError::message("past its lifetime"))
+        } else {
+            Ok(())
+        }
+    }
+}

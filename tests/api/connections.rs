@@ -1,0 +1,89 @@
+//! Page reads on PostgreSQL run on connections of their own, returned to their pool without a
+//! round trip: a connection the database ended, or one a request abandoned mid-statement,
+//! must never cost a later reader its page.
+
+use axum::http::StatusCode;
+use futures_util::future::join_all;
+use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+use serde_json::{json, Value};
+
+use crate::helpers::{ArticleSpec, TestApp};
+
+/// A page whose fields all come from the page statement itself.
+const PAGE: &str = "{ articles(first: 10) { nodes { slug likeCount } pageInfo { hasNextPage } } }";
+
+/// An app with a pool of two on a few articles, and the page they make; `None` on SQLite,
+/// whose reads go through SeaORM's pool.
+async fn app_with_a_page(adjust: impl FnOnce(&mut newswire::Config)) -> Option<(TestApp, Value)> {
+    let app = TestApp::spawn_with(|c| {
+        c.db_pool_size = 2;
+        adjust(c);
+    })
+    .await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return None;
+    }
+    let desk = app.category("desk", None).await;
+    for (i, slug) in ["first", "second", "third"].into_iter().enumerate() {
+        app.article(ArticleSpec::published(slug, desk.id, i as i64 + 1))
+            .await;
+    }
+    let page = app.data(PAGE, json!({})).await;
+    assert_eq!(
+        page["articles"]["nodes"][0],
+        json!({ "slug": "first", "likeCount": 0 })
+    );
+    Some((app, page))
+}
+
+#[tokio::test]
+async fn a_page_read_after_the_database_ended_every_session_still_answers() {
+    let Some((app, page)) = app_with_a_page(|_| {}).await else {
+        return;
+    };
+    // Both read connections open, then the database ends every session but the one asking.
+    join_all((0..4).map(|_| app.data(PAGE, json!({})))).await;
+    app.db
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+
+    app.take_statements();
+    assert_eq!(app.data(PAGE, json!({})).await, page);
+    let sent = app.take_statements();
+    assert!(
+        sent >= 2,
+        "the read met an ended session and ran again: {sent} statements sent"
+    );
+    assert_eq!(app.data(PAGE, json!({})).await, page);
+    assert_eq!(
+        app.take_statements(),
+        1,
+        "the pool holds live connections again"
+    );
+}
+
+#[tokio::test]
+async fn reads_abandoned_mid_statement_leave_the_pool_whole() {
+    let Some((app, page)) = app_with_a_page(|c| c.request_timeout_secs = 1).await else {
+        return;
+    };
+    // With the articles locked, three page reads (one more than the pool holds) wait until
+    // their requests time out and are dropped with their statements unfinished.
+    let lock = app.db.begin().await.unwrap();
+    lock.execute_unprepared("LOCK TABLE article IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let abandoned = join_all((0..3).map(|_| app.post(PAGE, json!({}), &[]))).await;
+    for reply in &abandoned {
+        assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT, "{}", reply.text);
+    }
+    lock.rollback().await.unwrap();
+
+    for reply in join_all((0..4).map(|_| app.graphql(PAGE, json!({})))).await {
+        assert_eq!(reply, json!({ "data": page }));
+    }
+}
