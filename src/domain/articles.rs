@@ -331,7 +331,8 @@ pub struct Listed {
 ///
 /// The cost of a page does not depend on how deep it is: the cursor becomes a range
 /// condition on the order's index, never an OFFSET. What `beside` asks for (the reader's like
-/// state, the served headline) is read by the same statement.
+/// state, the served headline) is read by the same statement, on the page reads' own
+/// connections.
 pub async fn list(
     reads: &Reads,
     now: DateTime<Utc>,

@@ -73,7 +73,7 @@ pub struct Schemas {
     pub checked: NewswireSchema,
 }
 
-/// The schemas serving requests against `db`.
+/// The schemas serving requests against `db`, with page reads on `reads`.
 pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, reads: Reads) -> Schemas {
     let rankings = Rankings::new(std::time::Duration::from_secs(config.ranking_ttl_secs));
     let directory = Directory::new(std::time::Duration::from_secs(
