@@ -2,12 +2,15 @@
 
 pub mod reads;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, Database, DatabaseConnection, DbErr,
+    sqlx::{
+        self,
+        sqlite::{SqliteJournalMode, SqliteSynchronous},
+    },
+    ConnectOptions, Database, DatabaseConnection, DbErr, RuntimeErr,
 };
 
 use crate::config::Config;
@@ -57,6 +60,12 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         });
     }
     Database::connect(options).await
+}
+
+/// `error`, from a statement sqlx ran for this crate rather than through SeaORM, as SeaORM
+/// reports a failed query.
+pub fn query_error(error: sqlx::Error) -> DbErr {
+    DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
 }
 
 /// Applies every pending migration.

@@ -38,6 +38,9 @@ const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 pub struct Reads {
     db: DatabaseConnection,
     own: Option<managed::Pool<Opener>>,
+    /// How many times a read may be sent: once for each connection the pool may hold (each
+    /// may turn out broken), and once more on a new one.
+    attempts: usize,
     statements: IntCounter,
 }
 
@@ -45,13 +48,21 @@ impl Reads {
     /// Reads for `db`: on PostgreSQL, up to as many connections of their own as `db`'s pool
     /// holds, opened with its settings. Every statement sent is counted in `statements`.
     pub fn new(db: DatabaseConnection, statements: IntCounter) -> Self {
-        let own = (db.get_database_backend() == DbBackend::Postgres).then(|| {
-            let pool = db.get_postgres_connection_pool();
+        let size = match db.get_database_backend() {
+            DbBackend::Postgres => db
+                .get_postgres_connection_pool()
+                .options()
+                .get_max_connections() as usize,
+            _ => 0,
+        };
+        let own = (size > 0).then(|| {
             let opener = Opener {
-                options: PgConnectOptions::clone(&pool.connect_options()),
+                options: PgConnectOptions::clone(
+                    &db.get_postgres_connection_pool().connect_options(),
+                ),
             };
             managed::Pool::builder(opener)
-                .max_size(pool.options().get_max_connections() as usize)
+                .max_size(size)
                 .runtime(Runtime::Tokio1)
                 .wait_timeout(Some(ACQUIRE_TIMEOUT))
                 .create_timeout(Some(CONNECT_TIMEOUT))
@@ -61,6 +72,7 @@ impl Reads {
         Reads {
             db,
             own,
+            attempts: size + 1,
             statements,
         }
     }
@@ -72,19 +84,20 @@ impl Reads {
 
     /// Every row `statement` reads. `statement` must only read: a read that meets a broken
     /// connection (the database restarted, or closed it) runs again on another, at most
-    /// once for each connection the pool holds and once on a new one.
+    /// once for each connection the pool may hold and once more on a new one.
     pub async fn all<S: StatementBuilder>(&self, statement: &S) -> Result<Vec<QueryResult>, DbErr> {
         let Some(pool) = &self.own else {
             return self.db.query_all(statement).await;
         };
         let statement = statement.build(&DbBackend::Postgres);
-        let mut tries = pool.status().size + 1;
+        let mut left = self.attempts;
         loop {
             self.statements.inc();
+            left -= 1;
             match Self::read(pool, &statement).await {
-                Err(Failure::Broken(_)) if tries > 1 => tries -= 1,
-                Err(failure) => return Err(failure.into()),
                 Ok(rows) => return Ok(rows.into_iter().map(QueryResult::from).collect()),
+                Err(Failure::Query(e)) if left > 0 && is_broken(&e) => {}
+                Err(failure) => return Err(failure.into()),
             }
         }
     }
@@ -101,13 +114,7 @@ impl Reads {
         )
         .fetch_all(held.connection())
         .await
-        .map_err(|e| {
-            if is_broken(&e) {
-                Failure::Broken(e)
-            } else {
-                Failure::Query(e)
-            }
-        })?;
+        .map_err(Failure::Query)?;
         held.release();
         Ok(rows)
     }
@@ -142,9 +149,7 @@ impl Drop for Held {
 enum Failure {
     /// No connection could be had.
     Acquire(PoolError<sqlx::Error>),
-    /// The connection was broken; another may serve.
-    Broken(sqlx::Error),
-    /// The statement failed.
+    /// The statement failed, or its connection did (see [`is_broken`]).
     Query(sqlx::Error),
 }
 
@@ -161,9 +166,7 @@ impl From<Failure> for DbErr {
                 DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e)))
             }
             Failure::Acquire(other) => DbErr::Conn(RuntimeErr::Internal(other.to_string())),
-            Failure::Broken(e) | Failure::Query(e) => {
-                DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))
-            }
+            Failure::Query(e) => super::query_error(e),
         }
     }
 }

@@ -6,11 +6,9 @@
 //! still fails as an error. On SQLite, and for the enums SeaORM maps, the values go through
 //! SeaORM.
 
-use std::sync::Arc;
-
 use sea_orm::{
     sqlx::{self, postgres::PgRow, Postgres, Row},
-    DbErr, QueryResult, RuntimeErr, TryGetable,
+    DbErr, QueryResult, TryGetable,
 };
 
 /// The columns of one row, read in order.
@@ -42,9 +40,7 @@ impl<'a> Columns<'a> {
     {
         let index = self.advance();
         match self.postgres {
-            Some(row) => row
-                .try_get_unchecked(index)
-                .map_err(|e| DbErr::Query(RuntimeErr::SqlxError(Arc::new(e)))),
+            Some(row) => row.try_get_unchecked(index).map_err(crate::db::query_error),
             None => self.result.try_get_by_index(index),
         }
     }
