@@ -1,9 +1,10 @@
 //! Configuration: one struct, read once from flags and the environment, with documented defaults.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use chrono_tz::Tz;
 use clap::{Args, ValueEnum};
+use ipnet::IpNet;
 
 use crate::domain::locale::Locale;
 
@@ -83,9 +84,23 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_RATE_LIMIT_BURST", default_value_t = 200)]
     pub rate_limit_burst: u32,
 
-    /// Key rate limits by the first `X-Forwarded-For` address (only behind a trusted proxy).
-    #[arg(long, env = "NEWSWIRE_TRUST_FORWARDED_FOR", default_value_t = false)]
-    pub trust_forwarded_for: bool,
+    /// Limit clients on loopback too. Off by default: a client on this machine (a test
+    /// suite, a benchmark, a local proxy that sends no `X-Forwarded-For`) is not limited.
+    #[arg(long, env = "NEWSWIRE_RATE_LIMIT_LOOPBACK", default_value_t = false)]
+    pub rate_limit_loopback: bool,
+
+    /// Proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDR
+    /// ranges). A request from one of them is keyed by the right-most address in that header
+    /// that is not itself a trusted proxy: the one the outermost trusted proxy saw, which a
+    /// client cannot choose. Requests from anywhere else are keyed by their peer address.
+    #[arg(
+        long,
+        env = "NEWSWIRE_TRUSTED_PROXIES",
+        default_value = "127.0.0.0/8,::1",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
 
     /// Seconds a like ranking (`mostLiked`) is reused before it is counted again (0: never).
     #[arg(long, env = "NEWSWIRE_RANKING_TTL_SECS", default_value_t = 10)]
@@ -159,6 +174,15 @@ fn parse_locales(value: &str) -> Result<LocaleList, String> {
         return Err("name at least one locale".into());
     }
     Ok(LocaleList(locales))
+}
+
+/// An address or a CIDR range; a lone address is a range of one.
+fn parse_network(value: &str) -> Result<IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<IpNet>()
+        .or_else(|_| value.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{value}` is neither an IP address nor a CIDR range"))
 }
 
 fn default_pool_size() -> u32 {

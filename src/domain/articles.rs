@@ -88,6 +88,9 @@ pub async fn find_by_slug(
     now: DateTime<Utc>,
     slug: &str,
 ) -> DomainResult<Option<article::Model>> {
+    if !super::validate::is_slug(slug) {
+        return Ok(None);
+    }
     Ok(article::Entity::find()
         .filter(article::Column::Slug.eq(slug))
         .filter(visible_to(audience, now))

@@ -28,6 +28,9 @@ pub async fn top_level(db: &DatabaseConnection) -> DomainResult<Vec<category::Mo
 
 /// The category with this slug.
 pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> DomainResult<Option<category::Model>> {
+    if !super::validate::is_slug(slug) {
+        return Ok(None);
+    }
     Ok(category::Entity::find()
         .filter(category::Column::Slug.eq(slug))
         .one(db)

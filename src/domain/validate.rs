@@ -11,17 +11,23 @@ pub const MAX_SUMMARY: usize = 1000;
 /// Longest article body, in bytes of HTML.
 pub const MAX_BODY: usize = 200_000;
 
-/// A slug: lowercase ASCII letters and digits in words joined by single hyphens.
-pub fn slug(field: &'static str, value: &str) -> DomainResult<String> {
-    let well_formed = !value.is_empty()
+/// Whether `value` is a slug: lowercase ASCII letters and digits in words joined by single
+/// hyphens. Every stored slug is one, so a lookup by anything else can answer "none" without
+/// asking the database (which might not even hold the text: PostgreSQL refuses NUL).
+pub fn is_slug(value: &str) -> bool {
+    !value.is_empty()
         && value.len() <= MAX_SLUG
         && value.split('-').all(|word| {
             !word.is_empty()
                 && word
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if well_formed {
+        })
+}
+
+/// A slug, checked by [`is_slug`].
+pub fn slug(field: &'static str, value: &str) -> DomainResult<String> {
+    if is_slug(value) {
         Ok(value.to_owned())
     } else {
         Err(DomainError::invalid(
@@ -80,7 +86,15 @@ pub fn optional_url(field: &'static str, value: Option<&str>) -> DomainResult<Op
     Ok(Some(url))
 }
 
+/// Checks that `value` is at most `max` characters long and holds no NUL, which no database
+/// column of ours can store (PostgreSQL refuses it in text).
 fn limit(field: &'static str, value: &str, max: usize) -> DomainResult<()> {
+    if value.contains('\0') {
+        return Err(DomainError::invalid(
+            field,
+            format!("`{field}` must not contain NUL characters"),
+        ));
+    }
     let length = value.chars().count();
     if length > max {
         return Err(DomainError::invalid(
@@ -119,6 +133,14 @@ mod tests {
             assert!(slug("slug", bad).is_err(), "{bad}");
         }
         assert!(slug("slug", &"a".repeat(121)).is_err());
+        assert!(!is_slug("a\0b"));
+    }
+
+    #[test]
+    fn texts_refuse_nul_characters() {
+        assert!(text("title", "a\0b", 10).is_err());
+        assert!(optional_text("summary", Some("\0"), 10).is_err());
+        assert!(text("title", "a b", 10).is_ok());
     }
 
     #[test]

@@ -67,9 +67,10 @@ impl From<Standing> for ArticleStatus {
 }
 
 /// The orders an article list can be read in; every order is keyset-paginated.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArticleOrder {
     /// Newest publish time first.
+    #[default]
     Latest,
     /// Oldest publish time first.
     Oldest,
@@ -92,11 +93,12 @@ impl From<ArticleOrder> for cursor::ArticleOrder {
 }
 
 /// The span of time a like ranking counts over.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LikeWindow {
     /// Likes given in the last 24 hours.
     Day,
     /// Likes given in the last 7 days.
+    #[default]
     Week,
     /// Likes given in the last 30 days.
     Month,
@@ -120,9 +122,9 @@ impl From<LikeWindow> for DomainWindow {
 pub struct ArticleFilter {
     /// Only articles in the category with this slug.
     pub category: Option<String>,
-    /// With `category`: include articles of its subcategories, at any depth.
-    #[graphql(default = true)]
-    pub include_subcategories: bool,
+    /// With `category`: include articles of its subcategories, at any depth (null: true).
+    #[graphql(default_with = "Some(true)")]
+    pub include_subcategories: Option<bool>,
     /// Only articles that have a translation in this language.
     pub available_in: Option<Locale>,
     /// Only articles published at or after this time.
@@ -141,7 +143,7 @@ impl From<ArticleFilter> for articles::ArticleFilter {
         let utc = |t: Option<DateTime>| t.map(|t| t.0.with_timezone(&Utc));
         articles::ArticleFilter {
             category: filter.category,
-            include_subcategories: filter.include_subcategories,
+            include_subcategories: filter.include_subcategories.unwrap_or(true),
             available_in: filter.available_in.map(Into::into),
             published_after: utc(filter.published_after),
             published_before: utc(filter.published_before),
@@ -552,8 +554,11 @@ impl ArticleQuery {
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Cursor: only articles before this one.")] before: Option<String>,
         #[graphql(desc = "Conditions the articles must meet.")] filter: Option<ArticleFilter>,
-        #[graphql(desc = "Order of the list.", default_with = "ArticleOrder::Latest")]
-        order_by: ArticleOrder,
+        #[graphql(
+            desc = "Order of the list (null: LATEST).",
+            default_with = "Some(ArticleOrder::Latest)"
+        )]
+        order_by: Option<ArticleOrder>,
         #[graphql(
             desc = "Languages wanted, first preferred; default: Accept-Language, then the server's defaults."
         )]
@@ -571,7 +576,7 @@ impl ArticleQuery {
         ArticleConnection::load(
             ctx,
             filter,
-            order_by.into(),
+            order_by.unwrap_or_default().into(),
             page,
             preferences(ctx, locales),
         )
@@ -581,13 +586,20 @@ impl ArticleQuery {
     /// The visible articles with the most likes in a window of time, most liked first. The
     /// ranking is recounted at most every few seconds (10 by default); like counts and
     /// visibility are always current.
-    #[graphql(complexity = "page_cost(Some(first), None, child_complexity)")]
+    #[graphql(complexity = "page_cost(first.or(Some(MOST_LIKED)), None, child_complexity)")]
     async fn most_liked(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which likes count.", default_with = "LikeWindow::Week")]
-        window: LikeWindow,
-        #[graphql(desc = "How many (0 to 100).", default = 10)] first: i32,
+        #[graphql(
+            desc = "Which likes count (null: WEEK).",
+            default_with = "Some(LikeWindow::Week)"
+        )]
+        window: Option<LikeWindow>,
+        #[graphql(
+            desc = "How many (0 to 100; null: 10).",
+            default_with = "Some(MOST_LIKED)"
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Only this category (slug) and its subcategories.")] category: Option<
             String,
         >,
@@ -597,7 +609,7 @@ impl ArticleQuery {
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Vec<InOrder<Article>>> {
         let db = context::db(ctx);
-        let limit = page::page_size("first", first).gql()?;
+        let limit = page::page_size("first", first.unwrap_or(MOST_LIKED)).gql()?;
         let scope = match category {
             Some(slug) => Some(
                 ctx.data_unchecked::<Directory>()
@@ -609,7 +621,13 @@ impl ArticleQuery {
         };
         let rows = ctx
             .data_unchecked::<Rankings>()
-            .most_liked(db, Utc::now(), window.into(), limit, scope.as_deref())
+            .most_liked(
+                db,
+                Utc::now(),
+                window.unwrap_or_default().into(),
+                limit,
+                scope.as_deref(),
+            )
             .await
             .gql()?;
         let refs: Vec<&article::Model> = rows.iter().collect();
@@ -622,10 +640,13 @@ impl ArticleQuery {
     }
 }
 
+/// How many articles `mostLiked` lists when not told.
+const MOST_LIKED: i32 = 10;
+
 /// The filter used when a list is given none (subcategories included).
 pub fn default_filter() -> ArticleFilter {
     ArticleFilter {
-        include_subcategories: true,
+        include_subcategories: Some(true),
         ..ArticleFilter::default()
     }
 }

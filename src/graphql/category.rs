@@ -75,7 +75,7 @@ impl Category {
         ctx: &Context<'_>,
         page: PageRequest,
         filter: Option<ArticleFilter>,
-        order_by: ArticleOrder,
+        order_by: Option<ArticleOrder>,
     ) -> async_graphql::Result<ArticleConnection> {
         let db = context::db(ctx);
         let mut filter = filter.unwrap_or_else(default_filter);
@@ -85,7 +85,7 @@ impl Category {
                 db,
                 "filter.category",
                 &self.row.slug,
-                filter.include_subcategories,
+                filter.include_subcategories.unwrap_or(true),
             )
             .await
             .gql()?;
@@ -95,7 +95,14 @@ impl Category {
             .await
             .gql()?
             .in_categories(scope);
-        ArticleConnection::load(ctx, filter, order_by.into(), page, self.locales.clone()).await
+        ArticleConnection::load(
+            ctx,
+            filter,
+            order_by.unwrap_or_default().into(),
+            page,
+            self.locales.clone(),
+        )
+        .await
     }
 }
 
@@ -179,8 +186,11 @@ impl Category {
         #[graphql(desc = "Further conditions the articles must meet.")] filter: Option<
             ArticleFilter,
         >,
-        #[graphql(desc = "Order of the list.", default_with = "ArticleOrder::Latest")]
-        order_by: ArticleOrder,
+        #[graphql(
+            desc = "Order of the list (null: LATEST).",
+            default_with = "Some(ArticleOrder::Latest)"
+        )]
+        order_by: Option<ArticleOrder>,
     ) -> async_graphql::Result<ArticleConnection> {
         let page = PageRequest::new(first, after, last, before).gql()?;
         // Boxed, so that every category's field futures stay small: a future that reaches

@@ -17,7 +17,10 @@ use std::sync::{
 
 use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError};
 
-use super::{document, error, field_order, persisted::PersistedQueries, NewswireSchema, Schemas};
+use super::{
+    document, enum_literals::InputTypes, error, field_order, persisted::PersistedQueries,
+    NewswireSchema, Schemas,
+};
 use crate::config::Config;
 
 /// Bytes of query text whose parsed documents are kept: clients send the same few queries
@@ -30,8 +33,26 @@ const VALID_REQUEST_BYTES: u64 = 4 * 1024 * 1024;
 /// What a document's validity depends on: its text, its variables and the operation named.
 type RequestKey = (String, String, Option<String>);
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Response {
-    Response::from_errors(vec![error::refusal(code, message)])
+/// What running a request came to.
+pub struct Outcome {
+    /// The GraphQL response.
+    pub response: Response,
+    /// The request was refused before execution began (a request error, in the words of
+    /// GraphQL over HTTP): its response has no `data` entry at all.
+    pub rejected: bool,
+}
+
+impl Outcome {
+    fn rejected(errors: Vec<ServerError>) -> Self {
+        Outcome {
+            response: Response::from_errors(errors),
+            rejected: true,
+        }
+    }
+
+    fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::rejected(vec![error::refusal(code, message)])
+    }
 }
 
 /// The code of an error the schema returned without one. Resolvers code their own errors;
@@ -66,6 +87,7 @@ pub struct Executor {
     documents: moka::sync::Cache<String, Arc<ExecutableDocument>>,
     valid: moka::sync::Cache<RequestKey, ()>,
     max_aliases: usize,
+    input_types: Arc<InputTypes>,
     writes: Arc<AtomicU64>,
 }
 
@@ -73,6 +95,7 @@ impl Executor {
     /// Runs requests on `schemas` with the limits of `config`.
     pub fn new(schemas: Schemas, config: &Config) -> Self {
         let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
+        let input_types = InputTypes::from_sdl(&schemas.strict.sdl()).unwrap_or_default();
         Executor {
             schema: schemas.strict,
             checked: schemas.checked,
@@ -88,6 +111,7 @@ impl Executor {
                 })
                 .build(),
             max_aliases: config.max_aliases,
+            input_types: Arc::new(input_types),
             writes: Arc::default(),
         }
     }
@@ -100,14 +124,9 @@ impl Executor {
 
     /// Runs `request`; `queries_only` refuses mutations (the request came over GET), and
     /// `request_id` is added to internal errors so that they can be found in the log.
-    pub async fn execute(
-        &self,
-        request: Request,
-        queries_only: bool,
-        request_id: &str,
-    ) -> Response {
-        let mut response = self.run(request, queries_only).await;
-        for e in &mut response.errors {
+    pub async fn execute(&self, request: Request, queries_only: bool, request_id: &str) -> Outcome {
+        let mut outcome = self.run(request, queries_only).await;
+        for e in &mut outcome.response.errors {
             error::ensure_code(e, fallback_code(e));
             if error::code_of(e) == Some(error::INTERNAL_SERVER_ERROR) {
                 e.extensions
@@ -115,7 +134,7 @@ impl Executor {
                     .set("requestId", request_id);
             }
         }
-        response
+        outcome
     }
 
     /// The document of `query`, parsed once and then reused while it is asked for.
@@ -128,29 +147,29 @@ impl Executor {
         Ok(document)
     }
 
-    async fn run(&self, mut request: Request, queries_only: bool) -> Response {
+    async fn run(&self, mut request: Request, queries_only: bool) -> Outcome {
         if let Err(e) = self.persisted.resolve(&mut request) {
-            return Response::from_errors(vec![e]);
+            return Outcome::rejected(vec![e]);
         }
         let operation_name = request.operation_name.clone();
         let document = match self.parse(&request.query) {
             Ok(document) => document,
             Err(mut e) => {
                 error::ensure_code(&mut e, error::GRAPHQL_PARSE_FAILED);
-                return Response::from_errors(vec![e]);
+                return Outcome::rejected(vec![e]);
             }
         };
         request.set_parsed_query(ExecutableDocument::clone(&document));
         let mutation = document::runs_mutation(&document, operation_name.as_deref());
         if queries_only && mutation {
-            return refuse(
+            return Outcome::refused(
                 error::METHOD_NOT_ALLOWED,
                 "mutations are only accepted over POST",
             );
         }
         let aliases = document::aliases(&document);
         if aliases > self.max_aliases {
-            return refuse(
+            return Outcome::refused(
                 error::QUERY_TOO_COMPLEX,
                 format!(
                     "Query has {aliases} aliases; at most {} are allowed.",
@@ -158,13 +177,20 @@ impl Executor {
                 ),
             );
         }
-        let _write = mutation.then(|| Write(&self.writes));
         let key: RequestKey = (
             request.query.clone(),
             serde_json::to_string(&request.variables).unwrap_or_default(),
             operation_name.clone(),
         );
-        let mut response = if self.valid.contains_key(&key) {
+        let known_valid = self.valid.contains_key(&key);
+        if !known_valid {
+            if let Err(mut e) = self.input_types.check(&document) {
+                error::ensure_code(&mut e, error::GRAPHQL_VALIDATION_FAILED);
+                return Outcome::rejected(vec![e]);
+            }
+        }
+        let _write = mutation.then(|| Write(&self.writes));
+        let mut response = if known_valid {
             self.checked.execute(request).await
         } else {
             let response = self.schema.execute(request).await;
@@ -173,7 +199,12 @@ impl Executor {
             }
             response
         };
+        // async-graphql answers a document that fails validation or a limit with null data
+        // and errors that have no path; every error raised while executing has one.
+        let rejected = matches!(response.data, async_graphql::Value::Null)
+            && !response.errors.is_empty()
+            && response.errors.iter().all(|e| e.path.is_empty());
         field_order::restore(&mut response.data, &document, operation_name.as_deref());
-        response
+        Outcome { response, rejected }
     }
 }

@@ -10,6 +10,7 @@ pub mod context;
 pub mod document;
 pub mod editorial_articles;
 pub mod editorial_categories;
+pub mod enum_literals;
 pub mod error;
 pub mod executor;
 pub mod field_order;

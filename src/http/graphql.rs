@@ -3,19 +3,19 @@
 
 use std::time::Duration;
 
-use async_graphql::{http::GraphiQLSource, Response as GqlResponse, Value};
+use async_graphql::Response as GqlResponse;
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     Extension,
 };
 
 use super::{
     auth::Authenticated,
     client_id::ClientId,
-    gzip,
+    gzip, playground,
     problem::problem,
     response_cache::{Entry, Key},
     REQUEST_ID,
@@ -25,6 +25,7 @@ use crate::{
     graphql::{
         context::{AcceptedLocales, Requester},
         error,
+        executor::Outcome,
         loaders::Loaders,
     },
     state::AppState,
@@ -147,6 +148,9 @@ pub async fn post(
             )
         }
     };
+    if let Some(refusal) = without_query(&request) {
+        return refusal;
+    }
     let requester = Requester::new(principal, &client.0);
     execute(&state, request, &headers, requester, media, false).await
 }
@@ -168,13 +172,7 @@ pub async fn get(
             .any(|pair| pair.starts_with("query=") || pair.starts_with("extensions="))
     });
     if wants_html && !has_query {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("newswire GraphiQL")
-                .finish(),
-        )
-        .into_response();
+        return playground::page();
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
@@ -189,8 +187,24 @@ pub async fn get(
             )
         }
     };
+    if let Some(refusal) = without_query(&request) {
+        return refusal;
+    }
     let requester = Requester::new(principal, &client.0);
     execute(&state, request, &headers, requester, media, true).await
+}
+
+/// The refusal of a request that names no document: neither a `query` nor a persisted
+/// query's hash (a misspelt parameter, say). It is not a well-formed GraphQL-over-HTTP
+/// request, so it is answered 400 whatever the media type.
+fn without_query(request: &async_graphql::Request) -> Option<Response> {
+    (request.query.is_empty() && !request.extensions.contains_key("persistedQuery")).then(|| {
+        problem(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request has no `query` parameter (nor a persisted query's hash)",
+        )
+    })
 }
 
 /// Whether `Accept-Encoding` takes gzip (named, or as `*`, with a quality above zero).
@@ -213,6 +227,12 @@ fn has_code(response: &GqlResponse, codes: &[&str]) -> bool {
         .errors
         .iter()
         .any(|e| error::code_of(e).is_some_and(|c| codes.contains(&c)))
+}
+
+/// The body of a request error: its errors alone.
+#[derive(serde::Serialize)]
+struct Rejection<'a> {
+    errors: &'a [async_graphql::ServerError],
 }
 
 /// A response ready to be sent, before its headers.
@@ -280,22 +300,13 @@ async fn execute(
         .data(AcceptedLocales(accepted))
         .data(requester);
     let timer = state.metrics.graphql_seconds.start_timer();
-    let response = state.graphql.execute(request, over_get, &request_id).await;
+    let Outcome { response, rejected } =
+        state.graphql.execute(request, over_get, &request_id).await;
     timer.observe_duration();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED
-    } else if media == MediaType::GraphqlResponse
-        && matches!(response.data, Value::Null)
-        && has_code(
-            &response,
-            &[
-                error::GRAPHQL_PARSE_FAILED,
-                error::GRAPHQL_VALIDATION_FAILED,
-                error::QUERY_TOO_COMPLEX,
-            ],
-        )
-    {
+    } else if rejected && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -307,7 +318,15 @@ async fn execute(
     } else {
         None
     };
-    let body = match serde_json::to_vec(&response) {
+    // A request refused before execution has no `data` entry at all, not `"data": null`.
+    let serialized = if rejected {
+        serde_json::to_vec(&Rejection {
+            errors: &response.errors,
+        })
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match serialized {
         Ok(body) => Bytes::from(body),
         Err(e) => {
             tracing::error!(error = %e, "could not serialize a response");

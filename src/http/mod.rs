@@ -5,6 +5,7 @@ mod client_id;
 mod graphql;
 mod gzip;
 mod health;
+mod playground;
 mod problem;
 pub mod rate_limit;
 pub mod response_cache;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         );
     Router::new()
         .merge(graphql)
+        .route(playground::ASSETS_PATH, get(playground::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/metrics", get(health::metrics))

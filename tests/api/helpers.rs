@@ -157,18 +157,35 @@ impl TestApp {
         }
     }
 
+    /// Serves the same router on a loopback port, for outside clients (a browser, an
+    /// audit); it serves until the test ends. Returns the address.
+    pub async fn listen(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let address = listener.local_addr().expect("the bound address");
+        let service = self
+            .router
+            .clone()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await });
+        address
+    }
+
     /// POSTs a GraphQL request with extra headers.
     pub async fn post(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> Reply {
-        let mut request = Request::builder()
-            .method(Method::POST)
-            .uri("/graphql")
-            .header(header::CONTENT_TYPE, "application/json");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        self.send(request.body(Body::from(body)).expect("a valid request"))
-            .await
+        self.send(graphql_request(query, variables, headers)).await
+    }
+
+    /// POSTs a GraphQL request with extra headers as if it came over a connection from
+    /// `peer`.
+    pub async fn post_from(&self, peer: &str, query: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = graphql_request(query, json!({}), headers);
+        let peer: std::net::SocketAddr = peer.parse().expect("a socket address");
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(request).await
     }
 
     /// POSTs a GraphQL request as client `test-client` and returns the JSON body.
@@ -329,6 +346,19 @@ impl TestApp {
         .await
         .expect("update the count");
     }
+}
+
+/// A GraphQL POST request with extra headers.
+fn graphql_request(query: &str, variables: Value, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri("/graphql")
+        .header(header::CONTENT_TYPE, "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = json!({ "query": query, "variables": variables }).to_string();
+    request.body(Body::from(body)).expect("a valid request")
 }
 
 impl Drop for TestApp {

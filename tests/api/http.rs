@@ -25,10 +25,71 @@ async fn a_browser_get_serves_graphiql() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert!(
-        reply.text.contains("graphiql"),
+        reply
+            .text
+            .contains("/graphiql/assets/graphiql-4.1.2/graphiql.min.js"),
         "no GraphiQL page: {}",
         reply.text
     );
+    let policy = reply.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(policy.starts_with("default-src 'self';"), "{policy}");
+    assert!(
+        !policy.contains("http"),
+        "the policy names no other origin: {policy}"
+    );
+    assert!(
+        !reply.text.contains("http"),
+        "the page loads nothing from elsewhere"
+    );
+}
+
+#[tokio::test]
+async fn graphiqls_files_are_served_from_the_binary() {
+    let app = TestApp::spawn().await;
+    for (path, kind, cache) in [
+        (
+            "/graphiql/assets/graphiql-4.1.2/graphiql.min.js",
+            "text/javascript; charset=utf-8",
+            "immutable",
+        ),
+        (
+            "/graphiql/assets/graphiql-4.1.2/graphiql.min.css",
+            "text/css; charset=utf-8",
+            "immutable",
+        ),
+        (
+            "/graphiql/assets/react-18.3.1/react.production.min.js",
+            "text/javascript; charset=utf-8",
+            "immutable",
+        ),
+        (
+            "/graphiql/assets/react-dom-18.3.1/react-dom.production.min.js",
+            "text/javascript; charset=utf-8",
+            "immutable",
+        ),
+        (
+            "/graphiql/assets/newswire.js",
+            "text/javascript; charset=utf-8",
+            "no-cache",
+        ),
+    ] {
+        let reply = app.send(get(path, "*/*")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert_eq!(reply.headers[header::CONTENT_TYPE], kind, "{path}");
+        assert!(
+            reply.headers[header::CACHE_CONTROL]
+                .to_str()
+                .unwrap()
+                .contains(cache),
+            "{path}"
+        );
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(reply.raw.len() > 100, "{path}");
+    }
+    let missing = app.send(get("/graphiql/assets/nope.js", "*/*")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -153,6 +214,72 @@ async fn document_errors_are_400_for_graphql_response_json_and_200_for_json() {
         "application/json; charset=utf-8"
     );
     assert_eq!(first_code(&legacy.body), "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn request_errors_have_no_data_entry_and_execution_errors_keep_null_data() {
+    let app = TestApp::spawn().await;
+    for accept in ["application/graphql-response+json", "application/json"] {
+        for (query, code) in [
+            ("{ locales { code }", "GRAPHQL_PARSE_FAILED"),
+            ("{ locales { nope } }", "GRAPHQL_VALIDATION_FAILED"),
+            (
+                r#"{ articles(orderBy: "LATEST") { totalCount } }"#,
+                "GRAPHQL_VALIDATION_FAILED",
+            ),
+            (
+                "query A { locales { code } } query B { locales { code } }",
+                "GRAPHQL_VALIDATION_FAILED",
+            ),
+        ] {
+            let reply = app.post(query, json!({}), &[("accept", accept)]).await;
+            assert_eq!(first_code(&reply.body), code, "{query}: {}", reply.text);
+            let body = reply.body.as_object().unwrap();
+            assert!(
+                !body.contains_key("data"),
+                "{accept} {query}: {}",
+                reply.text
+            );
+        }
+        // Execution began: a non-null root field failed, so `data` is there, and null.
+        let reply = app
+            .post(
+                "{ articles(first: 500) { totalCount } }",
+                json!({}),
+                &[("accept", accept)],
+            )
+            .await;
+        assert_eq!(first_code(&reply.body), "BAD_USER_INPUT");
+        assert_eq!(reply.status, StatusCode::OK);
+        let body = reply.body.as_object().unwrap();
+        assert_eq!(
+            body.get("data"),
+            Some(&serde_json::Value::Null),
+            "{}",
+            reply.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_without_a_query_is_400_whatever_it_accepts() {
+    let app = TestApp::spawn().await;
+    for accept in ["application/graphql-response+json", "application/json"] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, accept)
+            .body(Body::from(r#"{"qeury":"{ __typename }"}"#))
+            .unwrap();
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+        assert_eq!(first_code(&reply.body), "BAD_REQUEST");
+    }
+    let reply = app
+        .send(get("/graphql?variables=%7B%7D", "application/json"))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
 }
 
 #[tokio::test]
@@ -284,7 +411,7 @@ async fn rate_limits_are_per_client_address_when_forwarded_for_is_trusted() {
     let app = TestApp::spawn_with(|c| {
         c.rate_limit_per_second = 1;
         c.rate_limit_burst = 1;
-        c.trust_forwarded_for = true;
+        c.trusted_proxies = vec!["0.0.0.0/32".parse().unwrap()];
     })
     .await;
     let from = |ip: &'static str| [("x-forwarded-for", ip)];
@@ -305,6 +432,81 @@ async fn rate_limits_are_per_client_address_when_forwarded_for_is_trusted() {
             .await
             .status,
         StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn loopback_clients_are_not_limited_unless_configured() {
+    for (limit_loopback, refused) in [(false, 0), (true, 4)] {
+        let app = TestApp::spawn_with(|c| {
+            c.rate_limit_per_second = 1;
+            c.rate_limit_burst = 1;
+            c.rate_limit_loopback = limit_loopback;
+        })
+        .await;
+        let mut statuses = Vec::new();
+        for peer in ["127.0.0.1:4000", "[::1]:4000", "127.0.0.1:4001"] {
+            for _ in 0..2 {
+                statuses.push(app.post_from(peer, "{locales{code}}", &[]).await.status);
+            }
+        }
+        let over = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        // Limited, 127.0.0.1 and ::1 are two clients: the second request of each is
+        // refused, and so are both of the third connection's (127.0.0.1 again).
+        assert_eq!(
+            over, refused,
+            "limit loopback: {limit_loopback}: {statuses:?}"
+        );
+        // Another address is limited either way.
+        let remote = "203.0.113.9:5000";
+        assert_eq!(
+            app.post_from(remote, "{locales{code}}", &[]).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.post_from(remote, "{locales{code}}", &[]).await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_a_client_cannot_choose_its_own_key() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_second = 1;
+        c.rate_limit_burst = 1;
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    let proxy = "10.0.0.5:443";
+    let query = "{locales{code}}";
+    // The proxy appended 203.0.113.7; what the client wrote before it changes nothing.
+    let first = app
+        .post_from(proxy, query, &[("x-forwarded-for", "1.1.1.1, 203.0.113.7")])
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let spoofed = app
+        .post_from(proxy, query, &[("x-forwarded-for", "2.2.2.2, 203.0.113.7")])
+        .await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another reader behind the same proxy has a budget of its own.
+    let other = app
+        .post_from(proxy, query, &[("x-forwarded-for", "198.51.100.2")])
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+    // A peer that is not a trusted proxy is keyed by its own address, whatever it sends.
+    let direct = "192.0.2.44:1000";
+    let from = |ip: &'static str| [("x-forwarded-for", ip)];
+    assert_eq!(
+        app.post_from(direct, query, &from("7.7.7.7")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post_from(direct, query, &from("8.8.8.8")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
     );
 }
 

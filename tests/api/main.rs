@@ -5,7 +5,9 @@
 
 mod helpers;
 
+mod arguments;
 mod auth;
+mod clients;
 mod connections;
 mod editorial;
 mod errors;

@@ -1,0 +1,91 @@
+//! Outside clients against a served router: headless Chromium on the GraphiQL playground and
+//! the graphql-http audit of GraphQL over HTTP, both from `tests/clients` (Node.js packages
+//! that `.ci/run` installs, with Debian's `chromium`).
+//!
+//! Where Node.js, the packages or Chromium are missing these tests say so and pass, except
+//! under CI (`CI` set), where a missing client is a failure: CI installs them all.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+/// The folder of the client scripts.
+fn clients() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
+}
+
+/// What a client needs that is not there, if anything.
+fn missing(needs_browser: bool) -> Option<String> {
+    if !clients().join("node_modules/playwright-core").exists() {
+        return Some("tests/clients/node_modules (run `npm ci --prefix tests/clients`)".into());
+    }
+    if needs_browser && !Path::new(&chromium()).exists() {
+        return Some(format!("{} (apt-get install chromium)", chromium()));
+    }
+    None
+}
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Runs `script` with `args`; `None` (after saying why) when its tools are not installed.
+async fn run(script: &str, args: &[String], needs_browser: bool) -> Option<Value> {
+    if let Some(what) = missing(needs_browser) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install {what} for {script}"
+        );
+        eprintln!("skipped {script}: {what} is missing");
+        return None;
+    }
+    let output = tokio::process::Command::new("node")
+        .arg(clients().join(script))
+        .args(args)
+        .env("CHROMIUM", chromium())
+        .output()
+        .await
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = stdout
+        .lines()
+        .last()
+        .and_then(|line| serde_json::from_str(line).ok())
+        .unwrap_or(Value::Null);
+    assert!(
+        output.status.success(),
+        "{script} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(report)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_runs_a_typed_query_offline_under_its_content_security_policy() {
+    let app = TestApp::spawn().await;
+    newswire::seed::demo::seed(&app.db).await.unwrap();
+    let address = app.listen().await;
+    let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graphiql.png");
+    let args = [
+        format!("http://{address}/graphql"),
+        screenshot.display().to_string(),
+    ];
+    let Some(report) = run("graphiql.mjs", &args, true).await else {
+        return;
+    };
+    assert_eq!(report["failures"], serde_json::json!([]), "{report}");
+    let origin = format!("http://{address}/");
+    let requests = report["requests"].as_array().unwrap();
+    assert!(requests.len() >= 7, "{report}");
+    assert!(
+        requests
+            .iter()
+            .all(|url| url.as_str().unwrap().starts_with(&origin)),
+        "{report}"
+    );
+    let titles = report["titles"].as_array().unwrap();
+    assert_eq!(titles.len(), 3, "{report}");
+    assert!(screenshot.exists());
+}
