@@ -89,3 +89,21 @@ async fn graphiql_runs_a_typed_query_offline_under_its_content_security_policy()
     assert_eq!(titles.len(), 3, "{report}");
     assert!(screenshot.exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_over_http_audit_finds_no_failed_must_or_should() {
+    // With the shipped rate limits: an audit (or a client's test suite) from this machine
+    // must not be throttled.
+    let defaults = newswire::Config::with_database("sqlite::memory:");
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_second = defaults.rate_limit_per_second;
+        c.rate_limit_burst = defaults.rate_limit_burst;
+    })
+    .await;
+    let address = app.listen().await;
+    let Some(report) = run("audit.mjs", &[format!("http://{address}/graphql")], false).await else {
+        return;
+    };
+    assert_eq!(report["failed"], serde_json::json!([]), "{report}");
+    assert!(report["audits"].as_u64().unwrap() >= 50, "{report}");
+}

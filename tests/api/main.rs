@@ -19,4 +19,5 @@ mod response_cache;
 mod schema;
 mod seeding;
 mod statements;
+mod strings;
 mod visibility;
