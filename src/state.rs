@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use crate::{
     config::Config,
     db::reads::Reads,
+    domain::changes::Changes,
     graphql::executor::Executor,
     http::{rate_limit::Limiter, response_cache::ResponseCache},
     metrics::Metrics,
@@ -25,6 +26,8 @@ pub struct Shared {
     pub config: Arc<Config>,
     /// Runs GraphQL requests on the schema, which has the database and configuration attached.
     pub graphql: Executor,
+    /// The write generations every cache follows, moved on by the domain's writes.
+    pub changes: Changes,
     /// Responses to anonymous queries; `None` when the response cache is off.
     pub responses: Option<ResponseCache>,
     /// Per-client request limiter; `None` when rate limiting is off.
@@ -40,9 +43,11 @@ impl AppState {
         metrics.observe(&mut db);
         let config = Arc::new(config);
         let reads = Reads::new(db.clone(), metrics.sql_statements.clone());
+        let changes = Changes::default();
         let graphql = Executor::new(
-            crate::graphql::schemas(config.clone(), db.clone(), reads),
+            crate::graphql::schemas(config.clone(), db.clone(), reads, changes.clone()),
             &config,
+            db.clone(),
         );
         let limiter = Limiter::from_config(&config);
         let responses = ResponseCache::new(
@@ -53,6 +58,7 @@ impl AppState {
             db,
             config,
             graphql,
+            changes,
             responses,
             limiter,
             metrics,

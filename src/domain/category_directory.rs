@@ -3,24 +3,21 @@
 //! Categories change a few times a day and every page of articles names them, so a page
 //! takes them from here instead of a statement of its own, and a category page finds its
 //! category and subcategories here too. A category write through this
-//! process drops the copy at once (its write generation is part of the key, so a copy
-//! loaded across a write is never used); writes through other instances show within the time
-//! to live. A category the copy lacks is read from the database, so a new one is never
+//! process drops the copy at once: the copy is keyed by the categories' write generation
+//! ([`Changes`]), so a copy loaded across a write is never used; writes through other
+//! instances show within the time to live. A category the copy lacks is read from the database, so a new one is never
 //! missing. Editorial writes always read the database.
 
-use std::{
-    collections::HashMap,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use entity::{category, category_translation};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
-use super::{categories, DomainError, DomainResult};
+use super::{
+    categories,
+    changes::{Change, Changes},
+    DomainError, DomainResult,
+};
 
 /// A category with its names in every locale it has, shared: a page hands them to its
 /// articles without copying them.
@@ -32,32 +29,21 @@ type Snapshot = HashMap<i64, Named>;
 /// The shared copy; clones share it.
 #[derive(Clone)]
 pub struct Directory {
-    writes: Arc<AtomicU64>,
+    changes: Changes,
     snapshots: Option<moka::future::Cache<u64, Arc<Snapshot>>>,
 }
 
 impl Directory {
-    /// A directory whose copy lives for `ttl`; with a zero `ttl` every lookup reads the
-    /// database.
-    pub fn new(ttl: Duration) -> Directory {
+    /// A directory whose copy lives for `ttl` and follows the category writes recorded in
+    /// `changes`; with a zero `ttl` every lookup reads the database.
+    pub fn new(ttl: Duration, changes: Changes) -> Directory {
         let snapshots = (!ttl.is_zero()).then(|| {
             moka::future::Cache::builder()
                 .max_capacity(2)
                 .time_to_live(ttl)
                 .build()
         });
-        Directory {
-            writes: Arc::default(),
-            snapshots,
-        }
-    }
-
-    /// Drops the copy: a category or one of its names changed.
-    pub fn invalidate(&self) {
-        self.writes.fetch_add(1, Ordering::AcqRel);
-        if let Some(snapshots) = &self.snapshots {
-            snapshots.invalidate_all();
-        }
+        Directory { changes, snapshots }
     }
 
     /// The category with this slug, with its names.
@@ -100,7 +86,7 @@ impl Directory {
         let Some(snapshots) = &self.snapshots else {
             return Ok(None);
         };
-        let generation = self.writes.load(Ordering::Acquire);
+        let generation = self.changes.of(&[Change::Categories]);
         let snapshot = snapshots
             .try_get_with(generation, load(db))
             .await

@@ -40,12 +40,49 @@ impl DomainError {
     }
 
     /// The error of a computation shared through a cache, which hands it out behind an `Arc`:
-    /// the error itself when this was its only holder, else a database error with its text.
+    /// the error itself when this was its only holder, else a copy of the same kind (a
+    /// database failure keeps its text; `DbErr` cannot be copied whole).
     pub fn from_shared(error: std::sync::Arc<DomainError>) -> Self {
-        std::sync::Arc::try_unwrap(error)
-            .unwrap_or_else(|shared| DomainError::Database(DbErr::Custom(shared.to_string())))
+        std::sync::Arc::try_unwrap(error).unwrap_or_else(|shared| match &*shared {
+            DomainError::NotFound { what } => DomainError::NotFound { what },
+            DomainError::InvalidInput { field, message } => DomainError::InvalidInput {
+                field,
+                message: message.clone(),
+            },
+            DomainError::Unauthenticated(message) => DomainError::Unauthenticated(message.clone()),
+            DomainError::Forbidden(message) => DomainError::Forbidden(message.clone()),
+            DomainError::Database(db) => DomainError::Database(DbErr::Custom(db.to_string())),
+        })
     }
 }
 
 /// The result of a domain call.
 pub type DomainResult<T> = Result<T, DomainError>;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn a_shared_error_keeps_its_kind() {
+        let shared = Arc::new(DomainError::invalid("filter.category", "unknown category"));
+        let _other_holder = shared.clone();
+        match DomainError::from_shared(shared) {
+            DomainError::InvalidInput { field, message } => {
+                assert_eq!(
+                    (field, message.as_str()),
+                    ("filter.category", "unknown category")
+                );
+            }
+            other => panic!("became {other:?}"),
+        }
+        let shared = Arc::new(DomainError::NotFound { what: "category" });
+        let _other_holder = shared.clone();
+        assert!(matches!(
+            DomainError::from_shared(shared),
+            DomainError::NotFound { what: "category" }
+        ));
+    }
+}

@@ -16,7 +16,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{access::Audience, articles, DomainError, DomainResult};
+use super::{
+    access::Audience,
+    articles,
+    changes::{Change, Changes},
+    DomainError, DomainResult,
+};
 
 /// A liker's id: the authenticated principal or the client id; at most this long.
 pub const MAX_LIKER_LEN: usize = 128;
@@ -33,10 +38,12 @@ pub struct LikeState {
 /// `liker` likes the visible article `article_id`; liking twice counts once.
 pub async fn like(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     article_id: i64,
     liker: &str,
 ) -> DomainResult<LikeState> {
+    let _recorded = changes.recording(Change::Likes);
     ensure_visible(db, now, article_id).await?;
     let txn = db.begin().await?;
     let inserted = article_like::Entity::insert(article_like::ActiveModel {
@@ -65,10 +72,12 @@ pub async fn like(
 /// `liker` takes back a like of the visible article `article_id`; unliking twice is harmless.
 pub async fn unlike(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     article_id: i64,
     liker: &str,
 ) -> DomainResult<LikeState> {
+    let _recorded = changes.recording(Change::Likes);
     ensure_visible(db, now, article_id).await?;
     let txn = db.begin().await?;
     let deleted = article_like::Entity::delete_many()

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod articles;
 pub mod categories;
 pub mod category_directory;
+pub mod changes;
 pub mod columns;
 pub mod cursor;
 pub mod editorial;

@@ -2,8 +2,11 @@
 //!
 //! Counting a week of likes is the most expensive read there is, and a ranking a few seconds
 //! old is as good as a fresh one. The ranked ids are cached for a short time (concurrent
-//! misses share one computation); the articles themselves are read fresh on every request,
-//! so like counts stay live and an article hidden since is never shown.
+//! misses share one computation), and follow the article and category writes of this process
+//! (an article unpublished or moved, a section restructured): their generation is part of the
+//! key. Likes do not move it, or every like would recount the week: the articles themselves
+//! are read fresh on every request, so like counts stay live and an article hidden since is
+//! never shown, and the order catches up within the time to live.
 
 use std::{sync::Arc, time::Duration};
 
@@ -12,11 +15,18 @@ use entity::article;
 use moka::future::Cache;
 use sea_orm::DatabaseConnection;
 
-use super::{articles, likes, likes::LikeWindow, DomainError, DomainResult};
+use super::{
+    articles,
+    changes::{Change, Changes},
+    likes,
+    likes::LikeWindow,
+    DomainError, DomainResult,
+};
 
 /// What a ranking is asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct RankingKey {
+    generation: u64,
     window: LikeWindow,
     limit: u64,
     categories: Option<Vec<i64>>,
@@ -26,16 +36,19 @@ struct RankingKey {
 #[derive(Clone)]
 pub struct Rankings {
     cache: Cache<RankingKey, Arc<Vec<i64>>>,
+    changes: Changes,
 }
 
 impl Rankings {
-    /// Rankings kept for `ttl`; a zero `ttl` recomputes every time.
-    pub fn new(ttl: Duration) -> Rankings {
+    /// Rankings kept for `ttl` and following the writes recorded in `changes`; a zero
+    /// `ttl` recomputes every time.
+    pub fn new(ttl: Duration, changes: Changes) -> Rankings {
         Rankings {
             cache: Cache::builder()
                 .max_capacity(1_000)
                 .time_to_live(ttl)
                 .build(),
+            changes,
         }
     }
 
@@ -50,6 +63,7 @@ impl Rankings {
         categories: Option<&[i64]>,
     ) -> DomainResult<Vec<article::Model>> {
         let key = RankingKey {
+            generation: self.changes.of(&[Change::Articles, Change::Categories]),
             window,
             limit,
             categories: categories.map(<[i64]>::to_vec),

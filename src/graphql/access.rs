@@ -80,17 +80,20 @@ impl ApiKey {
     }
 
     /// When the key was created.
-    async fn created_at(&self, ctx: &Context<'_>) -> DateTime {
-        let zone = context::config(ctx).time_zone;
-        DateTime(self.0.created_at.with_timezone(&zone).fixed_offset())
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime> {
+        let zone = context::config(ctx)?.time_zone;
+        Ok(DateTime(
+            self.0.created_at.with_timezone(&zone).fixed_offset(),
+        ))
     }
 
     /// When the key was revoked; null while it works.
-    async fn revoked_at(&self, ctx: &Context<'_>) -> Option<DateTime> {
-        let zone = context::config(ctx).time_zone;
-        self.0
+    async fn revoked_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime>> {
+        let zone = context::config(ctx)?.time_zone;
+        Ok(self
+            .0
             .revoked_at
-            .map(|t| DateTime(t.with_timezone(&zone).fixed_offset()))
+            .map(|t| DateTime(t.with_timezone(&zone).fixed_offset())))
     }
 }
 
@@ -126,18 +129,19 @@ pub struct AccessQuery;
 #[Object]
 impl AccessQuery {
     /// The authenticated caller; null for anonymous readers.
-    async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
-        context::principal(ctx).map(|p| Viewer {
+    #[graphql(cache_control(private))]
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Viewer>> {
+        Ok(context::principal(ctx)?.map(|p| Viewer {
             key_id: ID(p.key_id.to_string()),
             name: p.name.clone(),
             role: p.role.into(),
-        })
+        }))
     }
 
     /// Every API key, newest first, revoked ones included (ADMIN).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
-        access::require_admin(context::principal(ctx)).gql()?;
-        let keys = api_keys::list(context::db(ctx)).await.gql()?;
+        access::require_admin(context::principal(ctx)?).gql()?;
+        let keys = api_keys::list(context::db(ctx)?).await.gql()?;
         Ok(keys.into_iter().map(ApiKey).collect())
     }
 }
@@ -154,10 +158,15 @@ impl AccessMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The key.")] input: CreateApiKeyInput,
     ) -> async_graphql::Result<CreateApiKeyPayload> {
-        access::require_admin(context::principal(ctx)).gql()?;
-        let issued = api_keys::create(context::db(ctx), Utc::now(), &input.name, input.role.into())
-            .await
-            .gql()?;
+        access::require_admin(context::principal(ctx)?).gql()?;
+        let issued = api_keys::create(
+            context::db(ctx)?,
+            Utc::now(),
+            &input.name,
+            input.role.into(),
+        )
+        .await
+        .gql()?;
         Ok(CreateApiKeyPayload {
             api_key: ApiKey(issued.key),
             secret: issued.secret,
@@ -170,11 +179,11 @@ impl AccessMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The key's id.")] id: ID,
     ) -> async_graphql::Result<RevokeApiKeyPayload> {
-        access::require_admin(context::principal(ctx)).gql()?;
+        access::require_admin(context::principal(ctx)?).gql()?;
         let id = id
             .parse::<i64>()
             .map_err(|_| bad_input("id", format!("`{}` is not an API key id", id.as_str())))?;
-        let key = api_keys::revoke(context::db(ctx), Utc::now(), id)
+        let key = api_keys::revoke(context::db(ctx)?, Utc::now(), id)
             .await
             .gql()?;
         Ok(RevokeApiKeyPayload {

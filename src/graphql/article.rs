@@ -15,19 +15,17 @@ use super::{
     error::{bad_input, internal, DomainResultExt},
     ids::{self, Kind},
     in_order::{InOrder, InTurn},
-    loaders::{LoadError, Loaders, RequestLoader},
+    loaders::{LoadError, RequestLoader},
     locale::Locale,
     prefetch::{self, Known},
     scalars::DateTime,
 };
 use crate::domain::{
     articles::{self, Standing},
-    category_directory::Directory,
     cursor,
     likes::LikeWindow as DomainWindow,
     locale::{self as domain_locale, Locale as DomainLocale},
     page::{self, PageRequest},
-    rankings::Rankings,
     translations::Headline,
 };
 
@@ -197,13 +195,13 @@ impl Article {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<&[article_translation::Model]> {
-        let loader = &ctx.data_unchecked::<Loaders>().translations;
+        let loader = &context::loaders(ctx)?.translations;
         once(&self.texts, loader, self.row.id).await
     }
 
     /// The headlines of its translations, loaded once per article.
     async fn headlines(&self, ctx: &Context<'_>) -> async_graphql::Result<&[Headline]> {
-        let loader = &ctx.data_unchecked::<Loaders>().headlines;
+        let loader = &context::loaders(ctx)?.headlines;
         once(&self.headlines, loader, self.row.id).await
     }
 
@@ -285,8 +283,7 @@ impl Article {
 
     /// The section the article is filed under, named in the reader's language.
     async fn category(&self, ctx: &Context<'_>) -> async_graphql::Result<InOrder<Category>> {
-        let row = ctx
-            .data_unchecked::<Loaders>()
+        let row = context::loaders(ctx)?
             .category
             .load_one(self.row.category_id)
             .await
@@ -399,7 +396,7 @@ impl Article {
     /// The article's public address in the served language.
     async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let locale = self.served_headline(ctx).await?.locale;
-        let site = context::config(ctx).site_url.trim_end_matches('/');
+        let site = context::config(ctx)?.site_url.trim_end_matches('/');
         Ok(format!(
             "{site}/{}/articles/{}",
             locale.code(),
@@ -408,15 +405,18 @@ impl Article {
     }
 
     /// The copyright line to print with the article.
-    async fn copyright(&self, ctx: &Context<'_>) -> String {
-        let config = context::config(ctx);
+    async fn copyright(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let config = context::config(ctx)?;
         let year = in_zone(
             self.row.published_at.unwrap_or(self.row.created_at),
             config.time_zone,
         )
         .0
         .year();
-        format!("© {year} {}. All rights reserved.", config.publisher)
+        Ok(format!(
+            "© {year} {}. All rights reserved.",
+            config.publisher
+        ))
     }
 
     /// How many readers like the article.
@@ -427,8 +427,7 @@ impl Article {
     /// Whether the reader asking likes the article.
     #[graphql(cache_control(private))]
     async fn viewer_has_liked(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
-        Ok(ctx
-            .data_unchecked::<Loaders>()
+        Ok(context::loaders(ctx)?
             .liked
             .load_one(self.row.id)
             .await
@@ -523,16 +522,16 @@ impl ArticleQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Option<InOrder<Article>>> {
-        let db = context::db(ctx);
+        let db = context::db(ctx)?;
         let now = Utc::now();
         let row = match (id, slug) {
             (Some(id), None) => {
                 let row_id = ids::decode_as("id", Kind::Article, &id)?;
-                articles::find(db, context::audience(ctx), now, row_id)
+                articles::find(db, context::audience(ctx)?, now, row_id)
                     .await
                     .gql()?
             }
-            (None, Some(slug)) => articles::find_by_slug(db, context::audience(ctx), now, &slug)
+            (None, Some(slug)) => articles::find_by_slug(db, context::audience(ctx)?, now, &slug)
                 .await
                 .gql()?,
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
@@ -540,11 +539,11 @@ impl ArticleQuery {
         if let Some(row) = &row {
             prefetch::articles(ctx, &[ctx.look_ahead()], &[row], Known::default()).await?;
         }
-        Ok(row.map(|r| InOrder(Article::new(r, preferences(ctx, locales)))))
+        let locales = preferences(ctx, locales)?;
+        Ok(row.map(|r| InOrder(Article::new(r, locales))))
     }
 
     /// Visible articles, filtered and ordered, as a Relay connection with keyset cursors.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn articles(
         &self,
@@ -567,9 +566,9 @@ impl ArticleQuery {
         let page = PageRequest::new(first, after, last, before).gql()?;
         let filter = articles::ArticleFilter::from(filter.unwrap_or_else(default_filter))
             .resolve(
-                context::db(ctx),
-                ctx.data_unchecked::<Directory>(),
-                context::audience(ctx),
+                context::db(ctx)?,
+                context::directory(ctx)?,
+                context::audience(ctx)?,
             )
             .await
             .gql()?;
@@ -578,7 +577,7 @@ impl ArticleQuery {
             filter,
             order_by.unwrap_or_default().into(),
             page,
-            preferences(ctx, locales),
+            preferences(ctx, locales)?,
         )
         .await
     }
@@ -586,7 +585,6 @@ impl ArticleQuery {
     /// The visible articles with the most likes in a window of time, most liked first. The
     /// ranking is recounted at most every few seconds (10 by default); like counts and
     /// visibility are always current.
-    #[graphql(complexity = "page_cost(first.or(Some(MOST_LIKED)), None, child_complexity)")]
     async fn most_liked(
         &self,
         ctx: &Context<'_>,
@@ -608,19 +606,18 @@ impl ArticleQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Vec<InOrder<Article>>> {
-        let db = context::db(ctx);
+        let db = context::db(ctx)?;
         let limit = page::page_size("first", first.unwrap_or(MOST_LIKED)).gql()?;
         let scope = match category {
             Some(slug) => Some(
-                ctx.data_unchecked::<Directory>()
+                context::directory(ctx)?
                     .scope(db, "category", &slug, true)
                     .await
                     .gql()?,
             ),
             None => None,
         };
-        let rows = ctx
-            .data_unchecked::<Rankings>()
+        let rows = context::rankings(ctx)?
             .most_liked(
                 db,
                 Utc::now(),
@@ -632,7 +629,7 @@ impl ArticleQuery {
             .gql()?;
         let refs: Vec<&article::Model> = rows.iter().collect();
         prefetch::articles(ctx, &[ctx.look_ahead()], &refs, Known::default()).await?;
-        let locales = preferences(ctx, locales);
+        let locales = preferences(ctx, locales)?;
         Ok(rows
             .into_iter()
             .map(|r| InOrder(Article::new(r, locales.clone())))
@@ -649,14 +646,4 @@ pub fn default_filter() -> ArticleFilter {
         include_subcategories: Some(true),
         ..ArticleFilter::default()
     }
-}
-
-/// Complexity of a list field: its items' cost times the page size asked for (sizes past the
-/// limit count as the limit, so that they fail with BAD_USER_INPUT rather than as too complex).
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
-    let size = first
-        .or(last)
-        .map_or(page::DEFAULT_PAGE_SIZE, |n| u64::try_from(n).unwrap_or(0))
-        .min(page::MAX_PAGE_SIZE);
-    usize::try_from(size).unwrap_or(1).max(1) * child_complexity + 1
 }

@@ -7,16 +7,15 @@ use entity::{category, category_translation};
 use futures_util::FutureExt;
 
 use super::{
-    article::{default_filter, page_cost, ArticleFilter, ArticleOrder},
+    article::{default_filter, ArticleFilter, ArticleOrder},
     connection::ArticleConnection,
     context::{self, preferences, Preferences},
     error::DomainResultExt,
     ids::{self, Kind},
     in_order::InTurn,
-    loaders::Loaders,
     locale::Locale,
 };
-use crate::domain::{articles, categories, category_directory::Directory, page::PageRequest};
+use crate::domain::{articles, categories, page::PageRequest};
 
 /// A section of the site, such as K-Pop or Politics; sections nest.
 #[derive(Clone)]
@@ -60,8 +59,7 @@ impl Category {
         if let Some(names) = &self.names {
             return Ok(categories::localized(names, &self.locales).cloned());
         }
-        let names = ctx
-            .data_unchecked::<Loaders>()
+        let names = context::loaders(ctx)?
             .category_names
             .load_one(self.row.id)
             .await
@@ -77,9 +75,9 @@ impl Category {
         filter: Option<ArticleFilter>,
         order_by: Option<ArticleOrder>,
     ) -> async_graphql::Result<ArticleConnection> {
-        let db = context::db(ctx);
+        let db = context::db(ctx)?;
         let mut filter = filter.unwrap_or_else(default_filter);
-        let directory = ctx.data_unchecked::<Directory>();
+        let directory = context::directory(ctx)?;
         let scope = directory
             .scope(
                 db,
@@ -91,7 +89,7 @@ impl Category {
             .gql()?;
         filter.category = None;
         let filter = articles::ArticleFilter::from(filter)
-            .resolve(db, directory, context::audience(ctx))
+            .resolve(db, directory, context::audience(ctx)?)
             .await
             .gql()?
             .in_categories(scope);
@@ -148,8 +146,7 @@ impl Category {
         let Some(parent_id) = self.row.parent_id else {
             return Ok(None);
         };
-        let row = ctx
-            .data_unchecked::<Loaders>()
+        let row = context::loaders(ctx)?
             .category
             .load_one(parent_id)
             .await
@@ -159,8 +156,7 @@ impl Category {
 
     /// The subsections, in editorial order.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        let rows = ctx
-            .data_unchecked::<Loaders>()
+        let rows = context::loaders(ctx)?
             .category_children
             .load_one(self.row.id)
             .await
@@ -174,7 +170,6 @@ impl Category {
 
     /// Visible articles in this section (and, unless the filter says otherwise, its
     /// subsections), as a Relay connection. `filter.category` is ignored here.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn articles(
         &self,
@@ -219,14 +214,12 @@ impl CategoryQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Option<Category>> {
-        let named = ctx
-            .data_unchecked::<Directory>()
-            .by_slug(context::db(ctx), &slug)
+        let named = context::directory(ctx)?
+            .by_slug(context::db(ctx)?, &slug)
             .await
             .gql()?;
-        Ok(named.map(|(row, names)| {
-            Category::from_shared(row, preferences(ctx, locales)).with_names(names)
-        }))
+        let locales = preferences(ctx, locales)?;
+        Ok(named.map(|(row, names)| Category::from_shared(row, locales).with_names(names)))
     }
 
     /// The top-level categories in editorial order; `children` walks the tree.
@@ -238,8 +231,8 @@ impl CategoryQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Vec<Category>> {
-        let rows = categories::top_level(context::db(ctx)).await.gql()?;
-        let locales = preferences(ctx, locales);
+        let rows = categories::top_level(context::db(ctx)?).await.gql()?;
+        let locales = preferences(ctx, locales)?;
         Ok(rows
             .into_iter()
             .map(|r| Category::new(r, locales.clone()))

@@ -60,14 +60,15 @@ impl ArticleConnection {
         let now = Utc::now();
         let look = ctx.look_ahead();
         let selections = [look.field("nodes"), look.field("edges").field("node")];
+        let liker = context::requester(ctx)?.liker.as_str();
         let beside = Beside {
             liked_by: selections
                 .iter()
                 .any(|s| s.field("viewerHasLiked").exists())
-                .then(|| context::requester(ctx).liker.as_str()),
+                .then_some(liker),
             headline_in: prefetch::served_headline_suffices(&selections).then_some(&*locales),
         };
-        let page = articles::list(context::reads(ctx), now, &filter, order, &page, beside)
+        let page = articles::list(context::reads(ctx)?, now, &filter, order, &page, beside)
             .await
             .gql()?;
         let rows: Vec<&article::Model> = page.items.iter().map(|a| &*a.row).collect();
@@ -141,7 +142,7 @@ impl ArticleConnection {
 
     /// How many articles the whole list holds (all pages). Counted only when asked for.
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
-        let count = articles::count(context::db(ctx), self.now, &self.filter)
+        let count = articles::count(context::db(ctx)?, self.now, &self.filter)
             .await
             .gql()?;
         Ok(i64::try_from(count).unwrap_or(i64::MAX))

@@ -1,19 +1,42 @@
-//! What a request brings to the resolvers, set by the HTTP layer.
+//! What resolvers read from their context, through one checked accessor: the handles the
+//! schema was built with (database, configuration, shared caches) and what the executor
+//! attaches to every request, whatever its transport (loaders, requester, accepted locales).
+//!
+//! A missing item is a bug in how the schema or the request was put together; it answers
+//! `INTERNAL_SERVER_ERROR` (and is logged) instead of panicking, as `data_unchecked` would.
 
-use std::sync::Arc;
+use std::{any::Any, sync::Arc};
 
 use async_graphql::Context;
 use chrono_tz::Tz;
 
-use super::{error::bad_input, locale::Locale};
+use super::{
+    error::{bad_input, internal},
+    loaders::Loaders,
+    locale::Locale,
+};
 use crate::{
     config::Config,
     db::reads::Reads,
     domain::{
         access::{Audience, Principal},
+        category_directory::Directory,
+        changes::Changes,
         locale::Locale as DomainLocale,
+        rankings::Rankings,
     },
 };
+
+/// The item of type `T` the schema or the executor attached.
+pub fn data<'a, T: Any + Send + Sync>(ctx: &Context<'a>) -> async_graphql::Result<&'a T> {
+    ctx.data_opt::<T>().ok_or_else(|| {
+        tracing::error!(
+            missing = std::any::type_name::<T>(),
+            "a resolver asked for data the request does not carry"
+        );
+        internal()
+    })
+}
 
 /// Who is asking.
 #[derive(Debug, Clone)]
@@ -36,18 +59,38 @@ impl Requester {
 }
 
 /// Who is asking.
-pub fn requester<'a>(ctx: &Context<'a>) -> &'a Requester {
-    ctx.data_unchecked::<Requester>()
+pub fn requester<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Requester> {
+    data::<Requester>(ctx)
 }
 
 /// The authenticated principal, if any.
-pub fn principal<'a>(ctx: &Context<'a>) -> Option<&'a Principal> {
-    requester(ctx).principal.as_ref()
+pub fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<Option<&'a Principal>> {
+    Ok(requester(ctx)?.principal.as_ref())
 }
 
 /// Which articles the requester may see.
-pub fn audience(ctx: &Context<'_>) -> Audience {
-    Audience::of(principal(ctx))
+pub fn audience(ctx: &Context<'_>) -> async_graphql::Result<Audience> {
+    Ok(Audience::of(principal(ctx)?))
+}
+
+/// The request's dataloaders.
+pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    data::<Loaders>(ctx)
+}
+
+/// The shared copy of the category tree.
+pub fn directory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Directory> {
+    data::<Directory>(ctx)
+}
+
+/// The write generations the domain's writes move on.
+pub fn changes<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Changes> {
+    data::<Changes>(ctx)
+}
+
+/// The shared like rankings.
+pub fn rankings<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Rankings> {
+    data::<Rankings>(ctx)
 }
 
 /// The locales the request's `Accept-Language` header asks for, best first (maybe none).
@@ -59,7 +102,10 @@ pub type Preferences = Arc<[DomainLocale]>;
 
 /// The preference list for a root field: its `locales` argument, else the request's
 /// `Accept-Language`, else the server's defaults.
-pub fn preferences(ctx: &Context<'_>, argument: Option<Vec<Locale>>) -> Preferences {
+pub fn preferences(
+    ctx: &Context<'_>,
+    argument: Option<Vec<Locale>>,
+) -> async_graphql::Result<Preferences> {
     let mut chosen: Vec<DomainLocale> = Vec::new();
     for locale in argument.unwrap_or_default() {
         let locale = DomainLocale::from(locale);
@@ -73,30 +119,30 @@ pub fn preferences(ctx: &Context<'_>, argument: Option<Vec<Locale>>) -> Preferen
         }
     }
     if chosen.is_empty() {
-        chosen.clone_from(&config(ctx).default_locales.0);
+        chosen.clone_from(&config(ctx)?.default_locales.0);
     }
-    chosen.into()
+    Ok(chosen.into())
 }
 
 /// The server's configuration.
-pub fn config<'a>(ctx: &Context<'a>) -> &'a Arc<Config> {
-    ctx.data_unchecked::<Arc<Config>>()
+pub fn config<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<Config>> {
+    data::<Arc<Config>>(ctx)
 }
 
 /// The database handle.
-pub fn db<'a>(ctx: &Context<'a>) -> &'a sea_orm::DatabaseConnection {
-    ctx.data_unchecked::<sea_orm::DatabaseConnection>()
+pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a sea_orm::DatabaseConnection> {
+    data::<sea_orm::DatabaseConnection>(ctx)
 }
 
 /// The connections for page reads.
-pub fn reads<'a>(ctx: &Context<'a>) -> &'a Reads {
-    ctx.data_unchecked::<Reads>()
+pub fn reads<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Reads> {
+    data::<Reads>(ctx)
 }
 
 /// The zone a `timeZone` argument names, or the server's zone when it names none.
 pub fn time_zone(ctx: &Context<'_>, argument: Option<String>) -> async_graphql::Result<Tz> {
     match argument {
-        None => Ok(config(ctx).time_zone),
+        None => Ok(config(ctx)?.time_zone),
         Some(name) => name.parse().map_err(|_| {
             bad_input(
                 "timeZone",

@@ -98,15 +98,18 @@ pub struct DeleteArticlePayload {
     pub deleted_at: DateTime,
 }
 
-fn payload(ctx: &Context<'_>, row: entity::article::Model) -> ArticlePayload {
-    ArticlePayload {
-        article: Article::new(row, preferences(ctx, None)),
-    }
+fn payload(
+    ctx: &Context<'_>,
+    row: entity::article::Model,
+) -> async_graphql::Result<ArticlePayload> {
+    Ok(ArticlePayload {
+        article: Article::new(row, preferences(ctx, None)?),
+    })
 }
 
 /// Checks the caller may edit, then reads the article id.
 fn editable(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<i64> {
-    access::require_editor(context::principal(ctx)).gql()?;
+    access::require_editor(context::principal(ctx)?).gql()?;
     ids::decode_as("id", Kind::Article, id)
 }
 
@@ -122,7 +125,7 @@ impl ArticleMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The article.")] input: CreateArticleInput,
     ) -> async_graphql::Result<ArticlePayload> {
-        access::require_editor(context::principal(ctx)).gql()?;
+        access::require_editor(context::principal(ctx)?).gql()?;
         let new = NewArticle {
             slug: input.slug,
             category: input.category,
@@ -130,10 +133,10 @@ impl ArticleMutation {
             byline: input.byline,
             source_url: input.source_url,
         };
-        let row = articles::create(context::db(ctx), Utc::now(), new)
+        let row = articles::create(context::db(ctx)?, context::changes(ctx)?, Utc::now(), new)
             .await
             .gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Change an article's slug, category, original language, byline or source (EDITOR,
@@ -152,10 +155,16 @@ impl ArticleMutation {
             byline: patch_of(input.byline),
             source_url: patch_of(input.source_url),
         };
-        let row = articles::update(context::db(ctx), Utc::now(), id, patch)
-            .await
-            .gql()?;
-        Ok(payload(ctx, row))
+        let row = articles::update(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            patch,
+        )
+        .await
+        .gql()?;
+        payload(ctx, row)
     }
 
     /// Add or replace the article's text in one language (EDITOR, ADMIN).
@@ -166,10 +175,16 @@ impl ArticleMutation {
         #[graphql(desc = "The text.")] input: ArticleTextInput,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::upsert_translation(context::db(ctx), Utc::now(), id, input.into())
-            .await
-            .gql()?;
-        Ok(payload(ctx, row))
+        let row = articles::upsert_translation(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            input.into(),
+        )
+        .await
+        .gql()?;
+        payload(ctx, row)
     }
 
     /// Remove the article's text in one language; never the original (EDITOR, ADMIN).
@@ -180,10 +195,16 @@ impl ArticleMutation {
         #[graphql(desc = "The language to remove.")] locale: Locale,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::delete_translation(context::db(ctx), Utc::now(), id, locale.into())
-            .await
-            .gql()?;
-        Ok(payload(ctx, row))
+        let row = articles::delete_translation(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            locale.into(),
+        )
+        .await
+        .gql()?;
+        payload(ctx, row)
     }
 
     /// Publish the article: now, or at `at` if it lies in the future (the article is then
@@ -197,10 +218,16 @@ impl ArticleMutation {
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
         let at = at.map(|t| t.0.with_timezone(&Utc));
-        let row = articles::publish(context::db(ctx), Utc::now(), id, at)
-            .await
-            .gql()?;
-        Ok(payload(ctx, row))
+        let row = articles::publish(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            at,
+        )
+        .await
+        .gql()?;
+        payload(ctx, row)
     }
 
     /// Take the article back to draft; readers no longer see it (EDITOR, ADMIN).
@@ -210,10 +237,10 @@ impl ArticleMutation {
         #[graphql(desc = "The article's global id.")] id: ID,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::unpublish(context::db(ctx), Utc::now(), id)
+        let row = articles::unpublish(context::db(ctx)?, context::changes(ctx)?, Utc::now(), id)
             .await
             .gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Withdraw the article from the site but keep it (EDITOR, ADMIN).
@@ -223,10 +250,10 @@ impl ArticleMutation {
         #[graphql(desc = "The article's global id.")] id: ID,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::archive(context::db(ctx), Utc::now(), id)
+        let row = articles::archive(context::db(ctx)?, context::changes(ctx)?, Utc::now(), id)
             .await
             .gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Delete the article for everyone. The deletion is recorded, so partners syncing with
@@ -237,10 +264,15 @@ impl ArticleMutation {
         #[graphql(desc = "The article's global id.")] id: ID,
     ) -> async_graphql::Result<DeleteArticlePayload> {
         let row_id = editable(ctx, &id)?;
-        let row = articles::delete(context::db(ctx), Utc::now(), row_id)
-            .await
-            .gql()?;
-        let zone = context::config(ctx).time_zone;
+        let row = articles::delete(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            row_id,
+        )
+        .await
+        .gql()?;
+        let zone = context::config(ctx)?.time_zone;
         let deleted_at = row.deleted_at.unwrap_or(row.updated_at);
         Ok(DeleteArticlePayload {
             deleted_article_id: id,

@@ -12,7 +12,6 @@ use super::{
 };
 use crate::domain::{
     access,
-    category_directory::Directory,
     editorial::categories::{self, CategoryPatch, CategoryText, NewCategory},
 };
 
@@ -81,16 +80,13 @@ pub struct DeleteCategoryPayload {
 #[derive(Default)]
 pub struct CategoryMutation;
 
-fn payload(ctx: &Context<'_>, row: entity::category::Model) -> CategoryPayload {
-    CategoryPayload {
-        category: Category::new(row, preferences(ctx, None)),
-    }
-}
-
-/// Drops the shared copy of the categories after a write (also a failed one: a part of it
-/// may have landed).
-fn changed(ctx: &Context<'_>) {
-    ctx.data_unchecked::<Directory>().invalidate();
+fn payload(
+    ctx: &Context<'_>,
+    row: entity::category::Model,
+) -> async_graphql::Result<CategoryPayload> {
+    Ok(CategoryPayload {
+        category: Category::new(row, preferences(ctx, None)?),
+    })
 }
 
 #[Object]
@@ -101,17 +97,17 @@ impl CategoryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The category.")] input: CreateCategoryInput,
     ) -> async_graphql::Result<CategoryPayload> {
-        access::require_editor(context::principal(ctx)).gql()?;
+        access::require_editor(context::principal(ctx)?).gql()?;
         let new = NewCategory {
             slug: input.slug,
             parent: input.parent,
             position: input.position,
             names: input.names.into_iter().map(Into::into).collect(),
         };
-        let row = categories::create(context::db(ctx), Utc::now(), new).await;
-        changed(ctx);
+        let row =
+            categories::create(context::db(ctx)?, context::changes(ctx)?, Utc::now(), new).await;
         let row = row.gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Rename, move or reorder a category (EDITOR, ADMIN).
@@ -121,7 +117,7 @@ impl CategoryMutation {
         #[graphql(desc = "The category's global id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateCategoryInput,
     ) -> async_graphql::Result<CategoryPayload> {
-        access::require_editor(context::principal(ctx)).gql()?;
+        access::require_editor(context::principal(ctx)?).gql()?;
         let id = ids::decode_as("id", Kind::Category, &id)?;
         let patch = CategoryPatch {
             slug: input.slug,
@@ -132,10 +128,16 @@ impl CategoryMutation {
             },
             position: input.position,
         };
-        let row = categories::update(context::db(ctx), Utc::now(), id, patch).await;
-        changed(ctx);
+        let row = categories::update(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            patch,
+        )
+        .await;
         let row = row.gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Set a category's name and description in one language (EDITOR, ADMIN).
@@ -145,13 +147,18 @@ impl CategoryMutation {
         #[graphql(desc = "The category's global id.")] id: ID,
         #[graphql(desc = "The name and description.")] input: CategoryNameInput,
     ) -> async_graphql::Result<CategoryPayload> {
-        access::require_editor(context::principal(ctx)).gql()?;
+        access::require_editor(context::principal(ctx)?).gql()?;
         let id = ids::decode_as("id", Kind::Category, &id)?;
-        let row =
-            categories::upsert_translation(context::db(ctx), Utc::now(), id, input.into()).await;
-        changed(ctx);
+        let row = categories::upsert_translation(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            input.into(),
+        )
+        .await;
         let row = row.gql()?;
-        Ok(payload(ctx, row))
+        payload(ctx, row)
     }
 
     /// Delete a category that has no subcategories and holds no articles (EDITOR, ADMIN).
@@ -160,10 +167,9 @@ impl CategoryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The category's global id.")] id: ID,
     ) -> async_graphql::Result<DeleteCategoryPayload> {
-        access::require_editor(context::principal(ctx)).gql()?;
+        access::require_editor(context::principal(ctx)?).gql()?;
         let row_id = ids::decode_as("id", Kind::Category, &id)?;
-        let row = categories::delete(context::db(ctx), row_id).await;
-        changed(ctx);
+        let row = categories::delete(context::db(ctx)?, context::changes(ctx)?, row_id).await;
         let row = row.gql()?;
         Ok(DeleteCategoryPayload {
             deleted_category_id: id,

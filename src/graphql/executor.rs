@@ -1,6 +1,12 @@
-//! How one GraphQL request runs: its persisted query is looked up, its document parsed and
-//! checked against the limits the schema itself does not know, then executed; every error
-//! leaves with its `extensions.code`, and the data with its fields in query order.
+//! How one GraphQL request runs, whatever transport brought it: its persisted query is looked
+//! up, its document parsed and checked (enum literals, aliases, depth and cost), the
+//! per-request data attached (loaders, requester, accepted locales), then executed; every
+//! error leaves with its `extensions.code`, and the data with its fields in query order.
+//!
+//! Errors get their codes where they arise: this module codes the refusals it makes itself,
+//! resolvers code theirs, and what async-graphql refuses before execution begins is a
+//! validation failure. An error raised during execution without a code is a bug: it is logged
+//! and masked as `INTERNAL_SERVER_ERROR` with the request id.
 //!
 //! These steps run around the schema rather than as async-graphql extensions: an installed
 //! extension puts every field resolution through its hooks, which costs more than the
@@ -10,15 +16,17 @@
 //! named, the schema being fixed: a request exactly like one already accepted runs on the copy
 //! of the schema that checks only the limits.
 
-use std::sync::{
-    atomic::{AtomicU64, Ordering},
-    Arc,
-};
+use std::{sync::Arc, time::Duration};
 
 use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError};
+use sea_orm::DatabaseConnection;
 
 use super::{
-    document, enum_literals::InputTypes, error, field_order, persisted::PersistedQueries,
+    context::{AcceptedLocales, Requester},
+    document, enum_literals, error, field_order, limits,
+    loaders::Loaders,
+    persisted::PersistedQueries,
+    shape::Shape,
     NewswireSchema, Schemas,
 };
 use crate::config::Config;
@@ -55,27 +63,12 @@ impl Outcome {
     }
 }
 
-/// The code of an error the schema returned without one. Resolvers code their own errors;
-/// what is left are document errors (validation, limits, an unknown operation name), which
-/// have no path, and argument values that did not coerce, which have one.
-fn fallback_code(error: &ServerError) -> &'static str {
-    let limit = ["too complex", "too deep", "recursion depth"];
-    if limit.iter().any(|words| error.message.contains(words)) {
-        error::QUERY_TOO_COMPLEX
-    } else if error.path.is_empty() {
-        error::GRAPHQL_VALIDATION_FAILED
-    } else {
-        error::BAD_USER_INPUT
-    }
-}
-
-/// Moves the write generation on when dropped: after a mutation, also one cut short.
-struct Write<'a>(&'a AtomicU64);
-
-impl Drop for Write<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
-    }
+/// Who sent a request and what it accepts: what every transport hands the executor.
+pub struct Caller {
+    /// Who is asking.
+    pub requester: Requester,
+    /// The languages its `Accept-Language` names, best first.
+    pub accepted: AcceptedLocales,
 }
 
 /// The schema with the steps around it; clones share both.
@@ -87,15 +80,20 @@ pub struct Executor {
     documents: moka::sync::Cache<String, Arc<ExecutableDocument>>,
     valid: moka::sync::Cache<RequestKey, ()>,
     max_aliases: usize,
-    input_types: Arc<InputTypes>,
-    writes: Arc<AtomicU64>,
+    max_depth: usize,
+    max_cost: u64,
+    shape: Arc<Shape>,
+    db: DatabaseConnection,
+    batch_delay: Duration,
 }
 
 impl Executor {
-    /// Runs requests on `schemas` with the limits of `config`.
-    pub fn new(schemas: Schemas, config: &Config) -> Self {
+    /// Runs requests on `schemas` with the limits of `config`; the loaders of each request
+    /// read `db`.
+    pub fn new(schemas: Schemas, config: &Config, db: DatabaseConnection) -> Self {
         let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
-        let input_types = InputTypes::from_sdl(&schemas.strict.sdl()).unwrap_or_default();
+        // The SDL async-graphql prints always parses; the shape test checks it does.
+        let shape = Shape::from_sdl(&schemas.strict.sdl()).unwrap_or_default();
         Executor {
             schema: schemas.strict,
             checked: schemas.checked,
@@ -111,23 +109,48 @@ impl Executor {
                 })
                 .build(),
             max_aliases: config.max_aliases,
-            input_types: Arc::new(input_types),
-            writes: Arc::default(),
+            max_depth: config.max_depth,
+            max_cost: u64::try_from(config.max_complexity).unwrap_or(u64::MAX),
+            shape: Arc::new(shape),
+            db,
+            batch_delay: Duration::from_micros(config.batch_delay_micros),
         }
     }
 
-    /// The write generation: how many mutation operations this instance has run. It moves
-    /// on when a mutation has finished, so that what was read before is known to be old.
-    pub fn writes(&self) -> u64 {
-        self.writes.load(Ordering::Acquire)
-    }
-
-    /// Runs `request`; `queries_only` refuses mutations (the request came over GET), and
-    /// `request_id` is added to internal errors so that they can be found in the log.
-    pub async fn execute(&self, request: Request, queries_only: bool, request_id: &str) -> Outcome {
+    /// Runs `request` from `caller`; `queries_only` refuses mutations (the request came over
+    /// GET), and `request_id` is added to internal errors so that they can be found in the
+    /// log.
+    pub async fn execute(
+        &self,
+        request: Request,
+        caller: Caller,
+        queries_only: bool,
+        request_id: &str,
+    ) -> Outcome {
+        let request = request
+            .data(Loaders::new(
+                &self.db,
+                &caller.requester.liker,
+                self.batch_delay,
+            ))
+            .data(caller.accepted)
+            .data(caller.requester);
         let mut outcome = self.run(request, queries_only).await;
         for e in &mut outcome.response.errors {
-            error::ensure_code(e, fallback_code(e));
+            if error::code_of(e).is_none() {
+                if outcome.rejected {
+                    error::ensure_code(e, error::GRAPHQL_VALIDATION_FAILED);
+                } else {
+                    tracing::error!(
+                        request_id,
+                        error = %e.message,
+                        path = ?e.path,
+                        "an error raised during execution carries no code"
+                    );
+                    e.message = "internal server error".into();
+                    error::ensure_code(e, error::INTERNAL_SERVER_ERROR);
+                }
+            }
             if error::code_of(e) == Some(error::INTERNAL_SERVER_ERROR) {
                 e.extensions
                     .get_or_insert_with(Default::default)
@@ -135,6 +158,35 @@ impl Executor {
             }
         }
         outcome
+    }
+
+    /// The checks a document must pass before async-graphql validates it: enum literals,
+    /// then the depth and cost limits (its variables count).
+    fn check(&self, document: &ExecutableDocument, request: &Request) -> Result<(), ServerError> {
+        if let Err(mut e) = enum_literals::check(&self.shape, document) {
+            error::ensure_code(&mut e, error::GRAPHQL_VALIDATION_FAILED);
+            return Err(e);
+        }
+        let measured = limits::measure(&self.shape, document, &request.variables);
+        if measured.depth > self.max_depth {
+            return Err(error::refusal(
+                error::QUERY_TOO_COMPLEX,
+                format!(
+                    "Query is nested {} fields deep; at most {} are allowed.",
+                    measured.depth, self.max_depth
+                ),
+            ));
+        }
+        if measured.cost > self.max_cost {
+            return Err(error::refusal(
+                error::QUERY_TOO_COMPLEX,
+                format!(
+                    "Query costs {} (objects by page size); at most {} is allowed.",
+                    measured.cost, self.max_cost
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The document of `query`, parsed once and then reused while it is asked for.
@@ -184,12 +236,10 @@ impl Executor {
         );
         let known_valid = self.valid.contains_key(&key);
         if !known_valid {
-            if let Err(mut e) = self.input_types.check(&document) {
-                error::ensure_code(&mut e, error::GRAPHQL_VALIDATION_FAILED);
-                return Outcome::rejected(vec![e]);
+            if let Err(refusal) = self.check(&document, &request) {
+                return Outcome::rejected(vec![refusal]);
             }
         }
-        let _write = mutation.then(|| Write(&self.writes));
         let mut response = if known_valid {
             self.checked.execute(request).await
         } else {

@@ -36,10 +36,16 @@ impl LikeMutation {
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let state = likes::like(context::db(ctx), Utc::now(), id, &requester(ctx).liker)
-            .await
-            .gql()?;
-        Ok(payload(ctx, state))
+        let state = likes::like(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            &requester(ctx)?.liker,
+        )
+        .await
+        .gql()?;
+        payload(ctx, state)
     }
 
     /// Take back a like. Idempotent: unliking an article not liked changes nothing.
@@ -49,17 +55,23 @@ impl LikeMutation {
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let state = likes::unlike(context::db(ctx), Utc::now(), id, &requester(ctx).liker)
-            .await
-            .gql()?;
-        Ok(payload(ctx, state))
+        let state = likes::unlike(
+            context::db(ctx)?,
+            context::changes(ctx)?,
+            Utc::now(),
+            id,
+            &requester(ctx)?.liker,
+        )
+        .await
+        .gql()?;
+        payload(ctx, state)
     }
 }
 
-fn payload(ctx: &Context<'_>, state: likes::LikeState) -> LikePayload {
-    LikePayload {
+fn payload(ctx: &Context<'_>, state: likes::LikeState) -> async_graphql::Result<LikePayload> {
+    Ok(LikePayload {
         like_count: state.article.like_count,
         viewer_has_liked: state.liked,
-        article: Article::new(state.article, preferences(ctx, None)),
-    }
+        article: Article::new(state.article, preferences(ctx, None)?),
+    })
 }

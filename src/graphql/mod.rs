@@ -17,12 +17,14 @@ pub mod field_order;
 pub mod ids;
 pub mod in_order;
 pub mod likes;
+pub mod limits;
 pub mod loaders;
 pub mod locale;
 pub mod node;
 pub mod persisted;
 pub mod prefetch;
 pub mod scalars;
+pub mod shape;
 
 use std::sync::Arc;
 
@@ -31,7 +33,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, Vali
 use crate::{
     config::Config,
     db::reads::Reads,
-    domain::{category_directory::Directory, rankings::Rankings},
+    domain::{category_directory::Directory, changes::Changes, rankings::Rankings},
 };
 
 /// All root query fields.
@@ -56,12 +58,13 @@ pub struct Mutation(
 /// The newswire schema.
 pub type NewswireSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema with its limits, before any data is attached. It installs no extensions: the
-/// steps around execution are in [`executor`].
+/// The schema before any data is attached. It installs no extensions and keeps no limits of
+/// its own: the steps around execution, the depth and cost limits among them, are in
+/// [`executor`]. Its own guard against deeply nested fragments stays, well above the depth
+/// limit, so that the executor's limit is met first.
 pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(config.max_depth.saturating_mul(4).max(64))
 }
 
 /// The schema serving requests against `db`, twice over: both copies share their data and
@@ -69,17 +72,27 @@ pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscript
 pub struct Schemas {
     /// Checks every document against every validation rule.
     pub strict: NewswireSchema,
-    /// Checks only the limits (depth, complexity, fragment cycles): for a request exactly
-    /// like one the strict copy has already accepted.
+    /// Checks almost nothing: for a request exactly like one the strict copy has already
+    /// accepted.
     pub checked: NewswireSchema,
 }
 
-/// The schemas serving requests against `db`, with page reads on `reads`.
-pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, reads: Reads) -> Schemas {
-    let rankings = Rankings::new(std::time::Duration::from_secs(config.ranking_ttl_secs));
-    let directory = Directory::new(std::time::Duration::from_secs(
-        config.category_cache_ttl_secs,
-    ));
+/// The schemas serving requests against `db`, with page reads on `reads`; their writes are
+/// recorded in `changes`, which their shared caches follow.
+pub fn schemas(
+    config: Arc<Config>,
+    db: sea_orm::DatabaseConnection,
+    reads: Reads,
+    changes: Changes,
+) -> Schemas {
+    let rankings = Rankings::new(
+        std::time::Duration::from_secs(config.ranking_ttl_secs),
+        changes.clone(),
+    );
+    let directory = Directory::new(
+        std::time::Duration::from_secs(config.category_cache_ttl_secs),
+        changes.clone(),
+    );
     let build = |mode| {
         builder(&config)
             .validation_mode(mode)
@@ -88,6 +101,7 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, reads: Read
             .data(reads.clone())
             .data(rankings.clone())
             .data(directory.clone())
+            .data(changes.clone())
             .finish()
     };
     Schemas {

@@ -39,10 +39,10 @@ impl NodeQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Option<Node>> {
-        let db = context::db(ctx);
-        let locales = preferences(ctx, locales);
+        let db = context::db(ctx)?;
+        let locales = preferences(ctx, locales)?;
         Ok(match ids::decode("id", &id)? {
-            (Kind::Article, row) => articles::find(db, context::audience(ctx), Utc::now(), row)
+            (Kind::Article, row) => articles::find(db, context::audience(ctx)?, Utc::now(), row)
                 .await
                 .gql()?
                 .map(|r| Node::Article(Article::new(r, locales))),

@@ -10,9 +10,8 @@ use std::sync::Arc;
 use async_graphql::{Context, Lookahead};
 use entity::article;
 
-use super::{context, error::DomainResultExt, loaders::Loaders};
+use super::{context, error::DomainResultExt};
 use crate::domain::{
-    category_directory::Directory,
     likes,
     translations::{self, Headline},
     DomainResult,
@@ -65,9 +64,9 @@ pub async fn articles(
     let liked = wants("viewerHasLiked") && known.liked.is_none();
     let category = wants("category");
 
-    let db = context::db(ctx);
-    let liker = &context::requester(ctx).liker;
-    let directory = ctx.data_unchecked::<Directory>();
+    let db = context::db(ctx)?;
+    let liker = &context::requester(ctx)?.liker;
+    let directory = context::directory(ctx)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut category_ids: Vec<i64> = rows.iter().map(|r| r.category_id).collect();
     category_ids.sort_unstable();
@@ -81,7 +80,7 @@ pub async fn articles(
     )
     .gql()?;
 
-    let loaders = ctx.data_unchecked::<Loaders>();
+    let loaders = context::loaders(ctx)?;
     if let Some(mut texts) = texts {
         let values: Vec<(i64, Arc<[_]>)> = ids
             .iter()

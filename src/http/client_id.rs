@@ -79,6 +79,27 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
+        keep_private(&mut response);
     }
     response
+}
+
+/// Makes a response that sets the client cookie private: a shared cache that kept it would
+/// hand one reader's cookie to every other.
+fn keep_private(response: &mut Response) {
+    let headers = response.headers_mut();
+    let control = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let shared = !control.is_empty()
+        && !control
+            .split(',')
+            .any(|d| matches!(d.trim(), "private" | "no-store"));
+    if shared {
+        let private = format!("{control}, private");
+        if let Ok(value) = HeaderValue::from_str(&private) {
+            headers.insert(header::CACHE_CONTROL, value);
+        }
+    }
 }

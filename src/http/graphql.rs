@@ -1,8 +1,6 @@
 //! GraphQL over HTTP (https://graphql.github.io/graphql-over-http/): POST and GET, the two
 //! response media types, and their status codes; GraphiQL for browsers.
 
-use std::time::Duration;
-
 use async_graphql::Response as GqlResponse;
 use axum::{
     body::{to_bytes, Body, Bytes},
@@ -25,8 +23,7 @@ use crate::{
     graphql::{
         context::{AcceptedLocales, Requester},
         error,
-        executor::Outcome,
-        loaders::Loaders,
+        executor::{Caller, Outcome},
     },
     state::AppState,
 };
@@ -243,6 +240,8 @@ struct Answer {
     gzip: bool,
     /// `Cache-Control` when the request came over GET; `None` means `no-store`.
     cache_control: Option<String>,
+    /// The answer depends on its reader, whom `Cookie` or `X-Client-Id` names.
+    per_viewer: bool,
 }
 
 async fn execute(
@@ -259,21 +258,21 @@ async fn execute(
         .unwrap_or("");
     // What staff see (drafts, scheduled articles) must never be shared.
     let anonymous = requester.principal.is_none();
-    let cached = state
+    let mut cached = state
         .responses
         .as_ref()
         .filter(|_| anonymous)
         .and_then(|cache| {
-            let key = Key::new(
-                state.graphql.writes(),
-                &request,
-                accept_language,
-                &requester.liker,
-            )?;
-            Some((cache, key))
+            Some((
+                cache,
+                Key::new(state.changes.all(), &request, accept_language)?,
+            ))
         });
     state.metrics.graphql_requests.inc();
-    if let Some(entry) = cached.as_ref().and_then(|(cache, key)| cache.get(key)) {
+    if let Some(entry) = cached
+        .as_mut()
+        .and_then(|(cache, key)| cache.get(key, &requester.liker))
+    {
         state.metrics.response_cache_hits.inc();
         let gzip = accepts_gzip(headers).then(|| entry.gzipped()).flatten();
         let answer = Answer {
@@ -281,27 +280,26 @@ async fn execute(
             gzip: gzip.is_some(),
             body: gzip.unwrap_or(entry.body),
             cache_control: entry.cache_control.filter(|_| over_get),
+            per_viewer: entry.per_viewer,
         };
         return respond(answer, media);
     }
+    let liker = requester.liker.clone();
 
-    let accepted = locale::from_accept_language(accept_language);
+    let caller = Caller {
+        requester,
+        accepted: AcceptedLocales(locale::from_accept_language(accept_language)),
+    };
     let request_id = headers
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
-    let request = request
-        .data(Loaders::new(
-            &state.db,
-            &requester.liker,
-            Duration::from_micros(state.config.batch_delay_micros),
-        ))
-        .data(AcceptedLocales(accepted))
-        .data(requester);
     let timer = state.metrics.graphql_seconds.start_timer();
-    let Outcome { response, rejected } =
-        state.graphql.execute(request, over_get, &request_id).await;
+    let Outcome { response, rejected } = state
+        .graphql
+        .execute(request, caller, over_get, &request_id)
+        .await;
     timer.observe_duration();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
@@ -311,6 +309,8 @@ async fn execute(
     } else {
         StatusCode::OK
     };
+    // Fields marked `cache_control(private)` make an answer depend on its reader.
+    let per_viewer = !response.cache_control.public;
     let cache_control = if response.errors.is_empty() {
         let mut control = response.cache_control;
         control.public &= anonymous;
@@ -340,8 +340,8 @@ async fn execute(
     let kept = cached
         .filter(|_| response.errors.is_empty())
         .map(|(cache, key)| {
-            let entry = Entry::new(body.clone(), cache_control.clone());
-            cache.insert(key, entry.clone(), state.graphql.writes());
+            let entry = Entry::new(body.clone(), cache_control.clone(), per_viewer);
+            cache.insert(key, entry.clone(), &liker, state.changes.all());
             entry
         });
     // A kept answer is compressed once, for this reader and every later one alike.
@@ -356,6 +356,7 @@ async fn execute(
         gzip: gzipped.is_some(),
         body: gzipped.unwrap_or(body),
         cache_control: cache_control.filter(|_| over_get),
+        per_viewer,
     };
     respond(answer, media)
 }
@@ -378,11 +379,15 @@ fn respond(answer: Answer, media: MediaType) -> Response {
         .and_then(|value| HeaderValue::from_str(&value).ok())
         .unwrap_or(HeaderValue::from_static("no-store"));
     out.insert(header::CACHE_CONTROL, cache);
+    // Only an answer about its reader varies with who the reader is: a shared cache may
+    // serve every other anonymous answer to everyone.
     out.insert(
         header::VARY,
-        HeaderValue::from_static(
-            "Accept, Accept-Encoding, Accept-Language, Authorization, X-Client-Id, Cookie",
-        ),
+        HeaderValue::from_static(if answer.per_viewer {
+            "Accept, Accept-Encoding, Accept-Language, Authorization, Cookie, X-Client-Id"
+        } else {
+            "Accept, Accept-Encoding, Accept-Language, Authorization"
+        }),
     );
     http
 }

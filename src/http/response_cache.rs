@@ -8,8 +8,11 @@
 //! publish time) shows within the time to live.
 //!
 //! The key is everything a response depends on: the query text or persisted-query hash, the
-//! operation name, the variables and `Accept-Language`; and the reader, when the query asks
-//! for `viewerHasLiked` (or names its text by hash only, which could).
+//! operation name, the variables and `Accept-Language`; and the reader, when the answer
+//! depends on who reads it. The schema says which answers do: a field marked
+//! `cache_control(private)` (`viewerHasLiked`, `viewer`) makes the whole answer private. Such
+//! an answer is kept under the reader's key, with a marker under the shared key that sends
+//! later lookups of the same request to their reader's own key.
 
 use std::{
     collections::BTreeMap,
@@ -35,16 +38,9 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key of `request` from `viewer` with this `Accept-Language`, at write generation
-    /// `generation`; `None` for a request whose key could not be written down.
-    pub fn new(
-        generation: u64,
-        request: &Request,
-        accept_language: &str,
-        viewer: &str,
-    ) -> Option<Key> {
-        let depends_on_viewer =
-            request.query.is_empty() || request.query.contains("viewerHasLiked");
+    /// The key of `request` with this `Accept-Language`, at write generation `generation`;
+    /// `None` for a request whose key could not be written down.
+    pub fn new(generation: u64, request: &Request, accept_language: &str) -> Option<Key> {
         Some(Key {
             generation,
             query: request.query.clone(),
@@ -55,7 +51,7 @@ impl Key {
             )
             .ok()?,
             accept_language: accept_language.to_owned(),
-            viewer: depends_on_viewer.then(|| viewer.to_owned()),
+            viewer: None,
         })
     }
 
@@ -76,16 +72,19 @@ pub struct Entry {
     pub body: Bytes,
     /// `Cache-Control` for the response when it was asked for over GET.
     pub cache_control: Option<String>,
+    /// The answer depends on who reads it.
+    pub per_viewer: bool,
     /// The body gzipped, made by the first reader that accepts gzip and shared by the rest.
     gzip: Arc<OnceLock<Option<Bytes>>>,
 }
 
 impl Entry {
-    /// An entry for `body`.
-    pub fn new(body: Bytes, cache_control: Option<String>) -> Entry {
+    /// An entry for `body`, which depends on its reader when `per_viewer`.
+    pub fn new(body: Bytes, cache_control: Option<String>, per_viewer: bool) -> Entry {
         Entry {
             body,
             cache_control,
+            per_viewer,
             gzip: Arc::default(),
         }
     }
@@ -99,10 +98,28 @@ impl Entry {
     }
 }
 
+/// What is kept under a key.
+#[derive(Debug, Clone)]
+enum Kept {
+    /// The answer.
+    Answer(Entry),
+    /// The answer depends on its reader: it is kept under the reader's key.
+    PerViewer,
+}
+
+impl Kept {
+    fn weight(&self) -> usize {
+        match self {
+            Kept::Answer(entry) => entry.body.len(),
+            Kept::PerViewer => 0,
+        }
+    }
+}
+
 /// The cache; clones share the entries.
 #[derive(Clone)]
 pub struct ResponseCache {
-    entries: moka::sync::Cache<Key, Entry>,
+    entries: moka::sync::Cache<Key, Kept>,
 }
 
 impl ResponseCache {
@@ -115,24 +132,40 @@ impl ResponseCache {
         let entries = moka::sync::Cache::builder()
             .time_to_live(ttl)
             .max_capacity(bytes)
-            .weigher(|key: &Key, entry: &Entry| {
-                u32::try_from(key.weight() + entry.body.len()).unwrap_or(u32::MAX)
+            .weigher(|key: &Key, kept: &Kept| {
+                u32::try_from(key.weight() + kept.weight()).unwrap_or(u32::MAX)
             })
             .build();
         Some(ResponseCache { entries })
     }
 
-    /// The response kept under `key`.
-    pub fn get(&self, key: &Key) -> Option<Entry> {
-        self.entries.get(key)
+    /// The response kept for `key` as `viewer` reads it. `key` is left as the key the
+    /// answer is kept under (the reader's own, for an answer that depends on its reader).
+    pub fn get(&self, key: &mut Key, viewer: &str) -> Option<Entry> {
+        match self.entries.get(key)? {
+            Kept::Answer(entry) => Some(entry),
+            Kept::PerViewer => {
+                key.viewer = Some(viewer.to_owned());
+                match self.entries.get(key)? {
+                    Kept::Answer(entry) => Some(entry),
+                    Kept::PerViewer => None,
+                }
+            }
+        }
     }
 
-    /// Keeps `entry` under `key`, unless a write has happened since the key was made
-    /// (`generation` is the executor's write generation now).
-    pub fn insert(&self, key: Key, entry: Entry, generation: u64) {
-        if key.generation == generation {
-            self.entries.insert(key, entry);
+    /// Keeps `entry` for `key` as `viewer` read it, unless a write has happened since the
+    /// key was made (`generation` is the write generation now).
+    pub fn insert(&self, mut key: Key, entry: Entry, viewer: &str, generation: u64) {
+        if key.generation != generation {
+            return;
         }
+        if entry.per_viewer {
+            key.viewer = None;
+            self.entries.insert(key.clone(), Kept::PerViewer);
+            key.viewer = Some(viewer.to_owned());
+        }
+        self.entries.insert(key, Kept::Answer(entry));
     }
 }
 
@@ -140,14 +173,14 @@ impl ResponseCache {
 mod tests {
     use super::*;
 
-    fn entry(text: &str) -> Entry {
-        Entry::new(Bytes::from(text.to_owned()), None)
+    fn entry(text: &str, per_viewer: bool) -> Entry {
+        Entry::new(Bytes::from(text.to_owned()), None, per_viewer)
     }
 
     #[test]
     fn the_gzipped_body_inflates_to_the_body() {
         use std::io::Read;
-        let kept = entry(&"{\"data\":{\"title\":\"news\"}}".repeat(50));
+        let kept = entry(&"{\"data\":{\"title\":\"news\"}}".repeat(50), false);
         let gzip = kept.gzipped().expect("compressed");
         assert!(gzip.len() < kept.body.len() / 4);
         let mut inflated = Vec::new();
@@ -166,26 +199,46 @@ mod tests {
     fn an_answer_computed_across_a_write_is_not_kept() {
         let cache = ResponseCache::new(Duration::from_secs(60), 1 << 20).expect("cache is on");
         let request = Request::new("{ locales { code } }");
-        let key = Key::new(3, &request, "", "client:a").expect("a key");
-        cache.insert(key.clone(), entry("old"), 4);
-        assert!(cache.get(&key).is_none());
-        cache.insert(key.clone(), entry("fresh"), 3);
-        assert_eq!(cache.get(&key).map(|e| e.body), Some(Bytes::from("fresh")));
-        let next = Key::new(4, &request, "", "client:a").expect("a key");
-        assert!(cache.get(&next).is_none(), "a write moves every key on");
+        let key = Key::new(3, &request, "").expect("a key");
+        cache.insert(key.clone(), entry("old", false), "client:a", 4);
+        assert!(cache.get(&mut key.clone(), "client:a").is_none());
+        cache.insert(key.clone(), entry("fresh", false), "client:a", 3);
+        assert_eq!(
+            cache.get(&mut key.clone(), "client:a").map(|e| e.body),
+            Some(Bytes::from("fresh"))
+        );
+        let mut next = Key::new(4, &request, "").expect("a key");
+        assert!(
+            cache.get(&mut next, "client:a").is_none(),
+            "a write moves every key on"
+        );
     }
 
     #[test]
-    fn only_answers_about_the_viewer_are_keyed_by_the_viewer() {
-        let shared = Request::new("{ articles { nodes { slug } } }");
-        let personal = Request::new("{ articles { nodes { viewerHasLiked } } }");
+    fn answers_about_their_reader_are_kept_per_reader_and_others_are_shared() {
+        let cache = ResponseCache::new(Duration::from_secs(60), 1 << 20).expect("cache is on");
+        let shared = Key::new(0, &Request::new("{ articles { nodes { slug } } }"), "").unwrap();
+        cache.insert(shared.clone(), entry("everyone", false), "client:a", 0);
         assert_eq!(
-            Key::new(0, &shared, "", "client:a"),
-            Key::new(0, &shared, "", "client:b")
+            cache.get(&mut shared.clone(), "client:b").map(|e| e.body),
+            Some(Bytes::from("everyone"))
         );
-        assert_ne!(
-            Key::new(0, &personal, "", "client:a"),
-            Key::new(0, &personal, "", "client:b")
+        let personal =
+            Key::new(0, &Request::new("{ a: articles { nodes { slug } } }"), "").unwrap();
+        cache.insert(personal.clone(), entry("a's", true), "client:a", 0);
+        assert_eq!(
+            cache.get(&mut personal.clone(), "client:a").map(|e| e.body),
+            Some(Bytes::from("a's"))
+        );
+        let mut b = personal.clone();
+        assert!(
+            cache.get(&mut b, "client:b").is_none(),
+            "b never sees a's answer"
+        );
+        cache.insert(b, entry("b's", true), "client:b", 0);
+        assert_eq!(
+            cache.get(&mut personal.clone(), "client:b").map(|e| e.body),
+            Some(Bytes::from("b's"))
         );
         assert!(ResponseCache::new(Duration::ZERO, 1 << 20).is_none());
     }

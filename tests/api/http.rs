@@ -8,11 +8,13 @@ use serde_json::json;
 
 use crate::helpers::{first_code, TestApp};
 
+/// A GET from a returning reader: one that has the client cookie already.
 fn get(uri: &str, accept: &str) -> Request<Body> {
     Request::builder()
         .method(Method::GET)
         .uri(uri)
         .header(header::ACCEPT, accept)
+        .header(header::COOKIE, "newswire_client=returning-reader")
         .body(Body::empty())
         .expect("a valid request")
 }
@@ -108,6 +110,29 @@ async fn a_get_query_is_answered_and_cacheable() {
         "application/graphql-response+json; charset=utf-8"
     );
     assert_eq!(reply.headers[header::CACHE_CONTROL], "max-age=3600");
+    assert_eq!(
+        reply.headers[header::VARY],
+        "Accept, Accept-Encoding, Accept-Language, Authorization",
+        "a shared cache may give this answer to every anonymous reader"
+    );
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn an_answer_that_sets_the_client_cookie_is_never_publicly_cacheable() {
+    let app = TestApp::spawn().await;
+    let first_contact = Request::builder()
+        .uri("/graphql?query=%7Blocales%7Bcode%7D%7D")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.send(first_contact).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.headers.get(header::SET_COOKIE).is_some());
+    assert_eq!(
+        reply.headers[header::CACHE_CONTROL],
+        "max-age=3600, private"
+    );
 }
 
 #[tokio::test]
@@ -120,10 +145,11 @@ async fn a_get_that_asks_for_the_viewer_is_private() {
         ))
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert!(reply.headers[header::CACHE_CONTROL]
-        .to_str()
-        .unwrap()
-        .contains("private"));
+    assert_eq!(reply.headers[header::CACHE_CONTROL], "max-age=60, private");
+    assert_eq!(
+        reply.headers[header::VARY],
+        "Accept, Accept-Encoding, Accept-Language, Authorization, Cookie, X-Client-Id"
+    );
 }
 
 #[tokio::test]

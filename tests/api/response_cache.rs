@@ -171,6 +171,7 @@ async fn a_cached_get_keeps_its_cache_control_and_a_post_stays_no_store() {
             axum::http::Request::builder()
                 .uri(uri)
                 .header("accept", "application/json")
+                .header("cookie", "newswire_client=returning-reader")
                 .body(axum::body::Body::empty())
                 .unwrap(),
         )

@@ -8,7 +8,12 @@ use sea_orm::{
 };
 
 use super::taken;
-use crate::domain::{access::Audience, articles, categories, validate, DomainError, DomainResult};
+use crate::domain::{
+    access::Audience,
+    articles, categories,
+    changes::{Change, Changes},
+    validate, DomainError, DomainResult,
+};
 
 /// An article's text in one locale, as an editor sends it.
 #[derive(Debug, Clone)]
@@ -137,9 +142,11 @@ fn is_out(article: &article::Model) -> bool {
 /// Creates a draft with its original text.
 pub async fn create(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     new: NewArticle,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let slug = validate::slug("slug", &new.slug)?;
     let category_id = category_id(db, &new.category).await?;
     let byline = validate::optional_text("byline", new.byline.as_deref(), 200)?;
@@ -173,10 +180,12 @@ pub async fn create(
 /// Changes an article's slug, category, original language, byline or source.
 pub async fn update(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     patch: ArticlePatch,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
@@ -217,10 +226,12 @@ pub async fn update(
 /// Adds or replaces the article's text in one locale.
 pub async fn upsert_translation(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     text: ArticleText,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let draft_original = text.locale == current.original_locale && !is_out(&current);
     let mut row = checked_text(&text, id, now, !draft_original)?;
@@ -251,10 +262,12 @@ pub async fn upsert_translation(
 /// Removes the article's text in one locale; the original language's text stays.
 pub async fn delete_translation(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     locale: Locale,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     if locale == current.original_locale {
         return Err(DomainError::invalid(
@@ -280,10 +293,12 @@ pub async fn delete_translation(
 /// scheduled article appears to readers at that moment, with no job to run.
 pub async fn publish(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     at: Option<DateTime<Utc>>,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let original = translation(db, id, current.original_locale).await?;
     let complete = original
@@ -307,9 +322,11 @@ pub async fn publish(
 /// Takes the article back to draft: readers no longer see it.
 pub async fn unpublish(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Draft);
@@ -320,9 +337,11 @@ pub async fn unpublish(
 /// Withdraws the article from the site but keeps it, with its publish time, for the record.
 pub async fn archive(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Archived);
@@ -333,9 +352,11 @@ pub async fn archive(
 /// checkpoint learn of the deletion.
 pub async fn delete(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
+    let _recorded = changes.recording(Change::Articles);
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.deleted_at = Set(Some(now));

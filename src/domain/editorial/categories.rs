@@ -8,7 +8,11 @@ use sea_orm::{
 };
 
 use super::taken;
-use crate::domain::{categories, validate, DomainError, DomainResult};
+use crate::domain::{
+    categories,
+    changes::{Change, Changes},
+    validate, DomainError, DomainResult,
+};
 
 /// Longest category name.
 const MAX_NAME: usize = 120;
@@ -80,9 +84,11 @@ async fn find(db: &DatabaseConnection, id: i64) -> DomainResult<category::Model>
 /// Creates a category with its names.
 pub async fn create(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     new: NewCategory,
 ) -> DomainResult<category::Model> {
+    let _recorded = changes.recording(Change::Categories);
     let slug = validate::slug("slug", &new.slug)?;
     if new.names.is_empty() {
         return Err(DomainError::invalid(
@@ -146,10 +152,12 @@ async fn next_position(db: &DatabaseConnection, parent: Option<i64>) -> DomainRe
 /// of its own subcategories.
 pub async fn update(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     patch: CategoryPatch,
 ) -> DomainResult<category::Model> {
+    let _recorded = changes.recording(Change::Categories);
     let current = find(db, id).await?;
     let mut row: category::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
@@ -189,10 +197,12 @@ pub async fn update(
 /// Sets a category's name and description in one locale.
 pub async fn upsert_translation(
     db: &DatabaseConnection,
+    changes: &Changes,
     now: DateTime<Utc>,
     id: i64,
     text: CategoryText,
 ) -> DomainResult<category::Model> {
+    let _recorded = changes.recording(Change::Categories);
     let current = find(db, id).await?;
     let mut name = checked_text(&text)?;
     name.category_id = Set(id);
@@ -220,7 +230,12 @@ pub async fn upsert_translation(
 
 /// Deletes an empty category: one with no subcategories and no articles (deleted articles
 /// count, since they are kept for syndication).
-pub async fn delete(db: &DatabaseConnection, id: i64) -> DomainResult<category::Model> {
+pub async fn delete(
+    db: &DatabaseConnection,
+    changes: &Changes,
+    id: i64,
+) -> DomainResult<category::Model> {
+    let _recorded = changes.recording(Change::Categories);
     let current = find(db, id).await?;
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(id))
