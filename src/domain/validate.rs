@@ -25,17 +25,34 @@ pub fn is_slug(value: &str) -> bool {
         })
 }
 
-/// A slug, checked by [`is_slug`].
-pub fn slug(field: &'static str, value: &str) -> DomainResult<String> {
-    if is_slug(value) {
-        Ok(value.to_owned())
-    } else {
-        Err(DomainError::invalid(
-            field,
-            format!(
-                "`{value}` is not a slug: use 1 to {MAX_SLUG} lowercase letters, digits and single hyphens, such as `kpop-comebacks`"
-            ),
-        ))
+/// A slug checked once by [`Slug::parse`] and trusted after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    /// `value` as a slug, or a refusal naming `field`; see [`is_slug`].
+    pub fn parse(field: &'static str, value: &str) -> DomainResult<Slug> {
+        if is_slug(value) {
+            Ok(Slug(value.to_owned()))
+        } else {
+            Err(DomainError::invalid(
+                field,
+                format!(
+                    "`{value}` is not a slug: use 1 to {MAX_SLUG} lowercase letters, digits and single hyphens, such as `kpop-comebacks`"
+                ),
+            ))
+        }
+    }
+
+    /// The slug's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Slug> for String {
+    fn from(slug: Slug) -> String {
+        slug.0
     }
 }
 
@@ -120,7 +137,10 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_words_joined_by_hyphens() {
-        assert!(slug("slug", "kpop-comebacks-2026").is_ok());
+        assert_eq!(
+            Slug::parse("slug", "kpop-comebacks-2026").unwrap().as_str(),
+            "kpop-comebacks-2026"
+        );
         for bad in [
             "",
             "Kpop",
@@ -130,9 +150,9 @@ mod tests {
             "space here",
             "한글",
         ] {
-            assert!(slug("slug", bad).is_err(), "{bad}");
+            assert!(Slug::parse("slug", bad).is_err(), "{bad}");
         }
-        assert!(slug("slug", &"a".repeat(121)).is_err());
+        assert!(Slug::parse("slug", &"a".repeat(121)).is_err());
         assert!(!is_slug("a\0b"));
     }
 

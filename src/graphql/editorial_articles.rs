@@ -256,8 +256,9 @@ impl ArticleMutation {
         payload(ctx, row)
     }
 
-    /// Delete the article for everyone. The deletion is recorded, so partners syncing with
-    /// `updatedSince` learn of it (EDITOR, ADMIN).
+    /// Delete the article for everyone (EDITOR, ADMIN). The row is kept, marked deleted, but
+    /// `updatedSince` lists only visible articles, so a partner syncing with it does not learn
+    /// of the deletion: it has to compare the ids it holds.
     async fn delete_article(
         &self,
         ctx: &Context<'_>,

@@ -3,10 +3,14 @@
 //! Each test gets its own database: a SQLite file in the temp directory by default, or a new
 //! PostgreSQL database when `TEST_DATABASE_URL` names a server (it is dropped afterwards).
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::{
+    net::SocketAddr,
+    sync::atomic::{AtomicU64, Ordering},
+};
 
 use axum::{
     body::Body,
+    extract::ConnectInfo,
     http::{header, HeaderMap, Method, Request, StatusCode},
     Router,
 };
@@ -16,7 +20,13 @@ use entity::{
     Locale,
 };
 use http_body_util::BodyExt;
-use newswire::{config::SeedMode, db, metrics::Metrics, AppState, Config};
+use newswire::{
+    config::SeedMode,
+    db,
+    domain::changes::{Change, Changes},
+    metrics::Metrics,
+    AppState, Config,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
 };
@@ -36,6 +46,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// The app's metrics, as `/metrics` serves them.
     pub metrics: Metrics,
+    /// The app's write generations, which fixtures move on.
+    changes: Changes,
     counted: AtomicU64,
     store: Store,
 }
@@ -96,16 +108,11 @@ impl TestApp {
                 )
             }
         };
+        // The server as it ships: rate limits, response cache, category copy and rankings all
+        // on, with their defaults. Requests come from loopback (as a local client's would),
+        // and fixtures record their writes as the domain's writes do.
         let mut config = Config::with_database(url);
         config.seed = SeedMode::None;
-        // Every request of a test comes from one address; the limit has tests of its own.
-        config.rate_limit_per_second = 0;
-        // Rankings are recounted on every request, so tests see their own likes at once.
-        config.ranking_ttl_secs = 0;
-        // Fixtures are written straight to the database, where the response cache and the
-        // shared copy of the categories cannot see them; both have tests of their own.
-        config.response_cache_ttl_ms = 0;
-        config.category_cache_ttl_secs = 0;
         adjust(&mut config);
         let conn = db::connect(&config)
             .await
@@ -115,13 +122,33 @@ impl TestApp {
         // through `db` are not counted.
         let state = AppState::new(conn.clone(), config);
         let metrics = state.metrics.clone();
+        let changes = state.changes.clone();
         TestApp {
             router: newswire::app(state),
             db: conn,
             metrics,
+            changes,
             counted: AtomicU64::new(0),
             store,
         }
+    }
+
+    /// The app with the response cache, the category copy and the ranking cache off: for a
+    /// test about what a write through another instance (or straight to the database) does,
+    /// which this instance's caches cannot know of.
+    pub async fn spawn_without_caches() -> TestApp {
+        Self::spawn_with(|c| {
+            c.response_cache_ttl_ms = 0;
+            c.category_cache_ttl_secs = 0;
+            c.ranking_ttl_secs = 0;
+        })
+        .await
+    }
+
+    /// Records a fixture's write as a domain write of `kind` would, so that the app's caches
+    /// follow it.
+    fn wrote(&self, kind: Change) {
+        drop(self.changes.recording(kind));
     }
 
     /// SQL statements the app ran since the last call, as its `/metrics` counts them.
@@ -130,8 +157,16 @@ impl TestApp {
         now - self.counted.swap(now, Ordering::SeqCst)
     }
 
-    /// Sends any request through the router.
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    /// Sends any request through the router; one that names no peer comes from loopback.
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        if request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_none()
+        {
+            let local = SocketAddr::from(([127, 0, 0, 1], 40_000));
+            request.extensions_mut().insert(ConnectInfo(local));
+        }
         let response = self
             .router
             .clone()
@@ -159,7 +194,7 @@ impl TestApp {
 
     /// Serves the same router on a loopback port, for outside clients (a browser, an
     /// audit); it serves until the test ends. Returns the address.
-    pub async fn listen(&self) -> std::net::SocketAddr {
+    pub async fn listen(&self) -> SocketAddr {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
@@ -167,7 +202,7 @@ impl TestApp {
         let service = self
             .router
             .clone()
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            .into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await });
         address
     }
@@ -181,10 +216,8 @@ impl TestApp {
     /// `peer`.
     pub async fn post_from(&self, peer: &str, query: &str, headers: &[(&str, &str)]) -> Reply {
         let mut request = graphql_request(query, json!({}), headers);
-        let peer: std::net::SocketAddr = peer.parse().expect("a socket address");
-        request
-            .extensions_mut()
-            .insert(axum::extract::ConnectInfo(peer));
+        let peer: SocketAddr = peer.parse().expect("a socket address");
+        request.extensions_mut().insert(ConnectInfo(peer));
         self.send(request).await
     }
 
@@ -251,8 +284,20 @@ impl TestApp {
         )
     }
 
-    /// Creates a category with names in Korean and English.
+    /// Creates a category with names in Korean and English, as a write through this
+    /// instance would.
     pub async fn category(&self, slug: &str, parent: Option<i64>) -> category::Model {
+        let row = self.category_from_another_instance(slug, parent).await;
+        self.wrote(Change::Categories);
+        row
+    }
+
+    /// Creates a category as another instance would: this instance's caches do not know.
+    pub async fn category_from_another_instance(
+        &self,
+        slug: &str,
+        parent: Option<i64>,
+    ) -> category::Model {
         let now = Utc::now();
         let row = category::ActiveModel {
             slug: Set(slug.to_owned()),
@@ -282,8 +327,15 @@ impl TestApp {
         row
     }
 
-    /// Creates an article from a spec.
+    /// Creates an article from a spec, as a write through this instance would.
     pub async fn article(&self, spec: ArticleSpec) -> article::Model {
+        let row = self.article_from_another_instance(spec).await;
+        self.wrote(Change::Articles);
+        row
+    }
+
+    /// Creates an article as another instance would: this instance's caches do not know.
+    pub async fn article_from_another_instance(&self, spec: ArticleSpec) -> article::Model {
         let published_at = spec.published_at;
         let updated_at = spec
             .updated_at
@@ -345,6 +397,7 @@ impl TestApp {
         .update(&self.db)
         .await
         .expect("update the count");
+        self.wrote(Change::Likes);
     }
 }
 

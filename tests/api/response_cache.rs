@@ -187,8 +187,7 @@ async fn what_this_instance_did_not_write_shows_within_the_time_to_live() {
     let cat = app.category("news", None).await;
     let empty = app.data(HOME, json!({})).await;
     assert_eq!(empty["articles"]["nodes"], json!([]));
-    // Written straight to the database, as another instance would.
-    app.article(ArticleSpec::published("elsewhere", cat.id, 1))
+    app.article_from_another_instance(ArticleSpec::published("elsewhere", cat.id, 1))
         .await;
     assert_eq!(app.data(HOME, json!({})).await, empty);
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

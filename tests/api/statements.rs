@@ -56,8 +56,8 @@ async fn a_page_of_fifty_costs_no_more_statements_than_a_page_of_five() {
 }
 
 #[tokio::test]
-async fn a_home_page_takes_two_statements_whatever_its_size() {
-    let app = TestApp::spawn().await;
+async fn without_caches_a_home_page_takes_two_statements_whatever_its_size() {
+    let app = TestApp::spawn_without_caches().await;
     let cat = app.category("news", None).await;
     for i in 0..20 {
         app.article(ArticleSpec::published(&format!("a{i}"), cat.id, i + 1))
@@ -80,8 +80,12 @@ async fn a_home_page_takes_two_statements_whatever_its_size() {
 const NAMED_PAGE: &str = r#"{ articles(first: 20, locales: [JA]) { nodes { slug title viewerHasLiked category { name } } } }"#;
 
 #[tokio::test]
-async fn with_the_shared_category_copy_a_home_page_takes_one_statement() {
-    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+async fn with_the_category_copy_and_without_the_response_cache_a_home_page_takes_one_statement() {
+    let app = TestApp::spawn_with(|c| {
+        c.category_cache_ttl_secs = 60;
+        c.response_cache_ttl_ms = 0;
+    })
+    .await;
     let news = app.category("news", None).await;
     app.article(ArticleSpec::published("first", news.id, 2))
         .await;
@@ -96,9 +100,9 @@ async fn with_the_shared_category_copy_a_home_page_takes_one_statement() {
     // copy.
     assert_eq!(app.take_statements(), 1);
 
-    // A category written straight to the database (as another instance would) is not in the
-    // copy, and is read for the page that needs it.
-    let sports = app.category("sports", None).await;
+    // A category written by another instance is not in the copy, and is read for the page
+    // that needs it.
+    let sports = app.category_from_another_instance("sports", None).await;
     app.article(ArticleSpec::published("second", sports.id, 1))
         .await;
     let page = app.data(NAMED_PAGE, json!({})).await;
@@ -182,8 +186,13 @@ async fn headlines_read_in_each_root_fields_own_languages_in_one_request() {
 const SECTION_PAGE: &str = r#"{ category(slug: "news") { name articles(first: 20) { nodes { slug title viewerHasLiked category { name } } } } }"#;
 
 #[tokio::test]
-async fn with_the_shared_category_copy_a_category_page_takes_one_statement() {
-    let app = TestApp::spawn_with(|c| c.category_cache_ttl_secs = 60).await;
+async fn with_the_category_copy_and_without_the_response_cache_a_category_page_takes_one_statement()
+{
+    let app = TestApp::spawn_with(|c| {
+        c.category_cache_ttl_secs = 60;
+        c.response_cache_ttl_ms = 0;
+    })
+    .await;
     let news = app.category("news", None).await;
     let desk = app.category("news-desk", Some(news.id)).await;
     app.article(ArticleSpec::published("top", news.id, 2)).await;

@@ -12,7 +12,8 @@ use crate::domain::{
     access::Audience,
     articles, categories,
     changes::{Change, Changes},
-    validate, DomainError, DomainResult,
+    validate::{self, Slug},
+    DomainError, DomainResult,
 };
 
 /// An article's text in one locale, as an editor sends it.
@@ -147,7 +148,7 @@ pub async fn create(
     new: NewArticle,
 ) -> DomainResult<article::Model> {
     let _recorded = changes.recording(Change::Articles);
-    let slug = validate::slug("slug", &new.slug)?;
+    let slug = Slug::parse("slug", &new.slug)?;
     let category_id = category_id(db, &new.category).await?;
     let byline = validate::optional_text("byline", new.byline.as_deref(), 200)?;
     let source_url = validate::optional_url("sourceUrl", new.source_url.as_deref())?;
@@ -155,7 +156,7 @@ pub async fn create(
 
     let txn = db.begin().await?;
     let row = article::ActiveModel {
-        slug: Set(slug.clone()),
+        slug: Set(slug.clone().into()),
         category_id: Set(category_id),
         original_locale: Set(new.original.locale),
         status: Set(ArticleStatus::Draft),
@@ -170,7 +171,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await
-    .map_err(|e| taken(e, "slug", &slug))?;
+    .map_err(|e| taken(e, "slug", slug.as_str()))?;
     text.article_id = Set(row.id);
     text.insert(&txn).await?;
     txn.commit().await?;
@@ -189,7 +190,7 @@ pub async fn update(
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
-        row.slug = Set(validate::slug("slug", slug)?);
+        row.slug = Set(Slug::parse("slug", slug)?.into());
     }
     if let Some(category) = &patch.category {
         row.category_id = Set(category_id(db, category).await?);

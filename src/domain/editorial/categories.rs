@@ -11,7 +11,8 @@ use super::taken;
 use crate::domain::{
     categories,
     changes::{Change, Changes},
-    validate, DomainError, DomainResult,
+    validate::{self, Slug},
+    DomainError, DomainResult,
 };
 
 /// Longest category name.
@@ -89,7 +90,7 @@ pub async fn create(
     new: NewCategory,
 ) -> DomainResult<category::Model> {
     let _recorded = changes.recording(Change::Categories);
-    let slug = validate::slug("slug", &new.slug)?;
+    let slug = Slug::parse("slug", &new.slug)?;
     if new.names.is_empty() {
         return Err(DomainError::invalid(
             "names",
@@ -117,7 +118,7 @@ pub async fn create(
 
     let txn = db.begin().await?;
     let row = category::ActiveModel {
-        slug: Set(slug.clone()),
+        slug: Set(slug.clone().into()),
         parent_id: Set(parent),
         position: Set(position),
         created_at: Set(now),
@@ -126,7 +127,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await
-    .map_err(|e| taken(e, "slug", &slug))?;
+    .map_err(|e| taken(e, "slug", slug.as_str()))?;
     for mut name in names {
         name.category_id = Set(row.id);
         name.insert(&txn).await?;
@@ -161,7 +162,7 @@ pub async fn update(
     let current = find(db, id).await?;
     let mut row: category::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
-        row.slug = Set(validate::slug("slug", slug)?);
+        row.slug = Set(Slug::parse("slug", slug)?.into());
     }
     if let Some(parent) = &patch.parent {
         let parent = match parent {
