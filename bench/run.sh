@@ -13,7 +13,8 @@
 #
 # Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), ARTICLES (100000),
 # PAIRS (3 rounds of the paired deep-page measurement), PG_URL
-# (postgres://postgres@127.0.0.1:5432), PORT (8100).
+# (postgres://postgres@127.0.0.1:5432), PORT (8100), BIN (a newswire binary to measure
+# instead of building this tree's, such as another commit's, to compare two in one session).
 # Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +29,15 @@ PAIRS=${PAIRS:-3}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-8100}
 OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
-BIN=target/release/newswire
+BIN=${BIN:-}
 URL="http://127.0.0.1:$PORT/graphql"
 mkdir -p "$OUT"
 
-echo "== build"
-cargo build --release
+if [ -z "$BIN" ]; then
+  echo "== build"
+  cargo build --release
+  BIN=target/release/newswire
+fi
 command -v oha >/dev/null || cargo install oha --locked
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || apt-get install -y "$tool" >/dev/null || apt-get install -y "$tool-light" >/dev/null
@@ -42,6 +46,7 @@ done
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')"
+  echo "binary: $BIN"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc)"
   echo "memory: $(free -g | awk '/Mem/ {print $2}') GiB"
   echo "load: concurrency $C, $DURATION per operation, $N articles"
