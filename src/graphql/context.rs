@@ -3,7 +3,7 @@
 //! attaches to every request, whatever its transport (loaders, requester, accepted locales).
 //!
 //! A missing item is a bug in how the schema or the request was put together; it answers
-//! `INTERNAL_SERVER_ERROR` (and is logged) instead of panicking, as `data_unchecked` would.
+//! `INTERNAL_SERVER_ERROR` (and is logged) instead of panicking.
 
 use std::{any::Any, sync::Arc};
 

@@ -92,8 +92,14 @@ impl Executor {
     /// read `db`.
     pub fn new(schemas: Schemas, config: &Config, db: DatabaseConnection) -> Self {
         let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
-        // The SDL async-graphql prints always parses; the shape test checks it does.
-        let shape = Shape::from_sdl(&schemas.strict.sdl()).unwrap_or_default();
+        // The SDL async-graphql prints always parses (a test checks it does); were it not to,
+        // the checks that read the shape would pass everything, so say so loudly.
+        let shape = Shape::from_sdl(&schemas.strict.sdl()).unwrap_or_else(|| {
+            tracing::error!(
+                "the schema's SDL does not parse: enum literal and limit checks are off"
+            );
+            Shape::default()
+        });
         Executor {
             schema: schemas.strict,
             checked: schemas.checked,

@@ -9,9 +9,11 @@ use sha2::{Digest, Sha256};
 
 use super::error;
 
-/// Documents kept per instance; a client whose hash was evicted is told
-/// `PERSISTED_QUERY_NOT_FOUND` and sends the full query once more.
-const CAPACITY: u64 = 1024;
+/// Bytes of hashes and texts kept per instance, whatever the number of queries (a count alone
+/// would let a few clients fill memory with texts as large as the body limit); a client
+/// whose hash was evicted is told `PERSISTED_QUERY_NOT_FOUND` and sends the full query once
+/// more.
+const CAPACITY_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The query texts this instance has been sent, by their SHA-256 in lowercase hex.
 #[derive(Clone)]
@@ -22,7 +24,12 @@ pub struct PersistedQueries {
 impl Default for PersistedQueries {
     fn default() -> Self {
         PersistedQueries {
-            texts: moka::sync::Cache::new(CAPACITY),
+            texts: moka::sync::Cache::builder()
+                .max_capacity(CAPACITY_BYTES)
+                .weigher(|hash: &String, text: &Arc<str>| {
+                    u32::try_from(hash.len() + text.len()).unwrap_or(u32::MAX)
+                })
+                .build(),
         }
     }
 }

@@ -49,29 +49,34 @@ impl MediaType {
     }
 }
 
-/// Picks the response type from `Accept`; no header means `application/json`, as the spec
-/// says for legacy clients.
+/// Picks the response type from `Accept`, by the client's quality values (a tie goes to
+/// `application/graphql-response+json`, as the specification recommends); no header means
+/// `application/json`, as the spec says for legacy clients.
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
     if !headers.contains_key(header::ACCEPT) {
         return Some(MediaType::Json);
     }
-    let mut json = false;
-    for (media, accepted) in preferences(headers, header::ACCEPT) {
-        if !accepted {
-            continue;
-        }
-        match media.as_str() {
-            GRAPHQL_RESPONSE_JSON => return Some(MediaType::GraphqlResponse),
-            APPLICATION_JSON | "application/*" | "*/*" => json = true,
-            _ => {}
+    let mut best: Option<(f32, MediaType)> = None;
+    for (media, quality) in preferences(headers, header::ACCEPT) {
+        let offered = match media.as_str() {
+            GRAPHQL_RESPONSE_JSON => MediaType::GraphqlResponse,
+            APPLICATION_JSON | "application/*" | "*/*" => MediaType::Json,
+            _ => continue,
+        };
+        let better = best.is_none_or(|(q, chosen)| {
+            quality > q
+                || (quality == q && offered == MediaType::GraphqlResponse && chosen != offered)
+        });
+        if quality > 0.0 && better {
+            best = Some((quality, offered));
         }
     }
-    json.then_some(MediaType::Json)
+    best.map(|(_, media)| media)
 }
 
-/// The items of an `Accept`-style header (`name`), lowercased, each with whether it is
-/// accepted: a quality above zero, or none given.
-fn preferences(headers: &HeaderMap, name: header::HeaderName) -> Vec<(String, bool)> {
+/// The items of an `Accept`-style header (`name`), lowercased, each with its quality (1 when
+/// none is given).
+fn preferences(headers: &HeaderMap, name: header::HeaderName) -> Vec<(String, f32)> {
     headers
         .get_all(name)
         .iter()
@@ -80,13 +85,14 @@ fn preferences(headers: &HeaderMap, name: header::HeaderName) -> Vec<(String, bo
         .map(|item| {
             let mut parts = item.split(';');
             let token = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let refused = parts.any(|p| {
-                let p = p.replace(' ', "");
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (token, !refused)
+            let quality = parts
+                .find_map(|p| {
+                    p.replace(' ', "")
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
+                .unwrap_or(1.0);
+            (token, quality)
         })
         .collect()
 }
@@ -211,10 +217,10 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         .iter()
         .find(|(coding, _)| coding == "gzip" || coding == "x-gzip");
     match named {
-        Some((_, accepted)) => *accepted,
+        Some((_, quality)) => *quality > 0.0,
         None => codings
             .iter()
-            .any(|(coding, accepted)| coding == "*" && *accepted),
+            .any(|(coding, quality)| coding == "*" && *quality > 0.0),
     }
 }
 

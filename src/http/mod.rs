@@ -13,11 +13,13 @@ pub mod response_cache;
 use std::time::Duration;
 
 use axum::{
+    body::{Body, Bytes, HttpBody},
     extract::DefaultBodyLimit,
     http::{header, HeaderName, HeaderValue, Method, Request, StatusCode},
     middleware,
+    response::Response,
     routing::get,
-    Router,
+    BoxError, Router,
 };
 use tower::ServiceBuilder;
 use tower_http::{
@@ -91,6 +93,7 @@ pub fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::map_response(coded_timeout))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(config.request_timeout_secs),
@@ -112,6 +115,25 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(DefaultBodyLimit::max(config.max_body_bytes)),
         )
+}
+
+/// The timeout layer answers 408 with an empty body; it gets the JSON error shape every other
+/// refusal has. (The router boxes every body on its way out anyway; this boxes it first.)
+async fn coded_timeout<B>(response: Response<B>) -> Response
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    if response.status() == StatusCode::REQUEST_TIMEOUT
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return problem::problem(
+            StatusCode::REQUEST_TIMEOUT,
+            "REQUEST_TIMEOUT",
+            "the request took longer than the server allows (NEWSWIRE_REQUEST_TIMEOUT_SECS)",
+        );
+    }
+    response.map(Body::new)
 }
 
 fn cors(origins: &[String]) -> CorsLayer {

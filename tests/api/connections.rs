@@ -8,7 +8,7 @@ use futures_util::future::join_all;
 use sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 use serde_json::{json, Value};
 
-use crate::helpers::{ArticleSpec, TestApp};
+use crate::helpers::{first_code, ArticleSpec, TestApp};
 
 /// A page whose fields all come from the page statement itself.
 const PAGE: &str = "{ articles(first: 10) { nodes { slug likeCount } pageInfo { hasNextPage } } }";
@@ -79,6 +79,7 @@ async fn without_the_response_cache_reads_abandoned_mid_statement_leave_the_pool
     let abandoned = join_all((0..3).map(|_| app.post(PAGE, json!({}), &[]))).await;
     for reply in &abandoned {
         assert_eq!(reply.status, StatusCode::REQUEST_TIMEOUT, "{}", reply.text);
+        assert_eq!(first_code(&reply.body), "REQUEST_TIMEOUT", "{}", reply.text);
     }
     lock.rollback().await.unwrap();
 

@@ -328,6 +328,38 @@ async fn an_unacceptable_accept_header_is_406() {
 }
 
 #[tokio::test]
+async fn the_response_type_follows_the_clients_quality_values() {
+    let app = TestApp::spawn().await;
+    let modern = "application/graphql-response+json; charset=utf-8";
+    let legacy = "application/json; charset=utf-8";
+    for (accept, expected) in [
+        (
+            "application/json;q=1, application/graphql-response+json;q=0.5",
+            legacy,
+        ),
+        (
+            "application/graphql-response+json, application/json",
+            modern,
+        ),
+        (
+            "application/json;q=0.9, application/graphql-response+json;q=0.9",
+            modern,
+        ),
+        (
+            "application/graphql-response+json;q=0, application/json",
+            legacy,
+        ),
+        ("*/*", legacy),
+    ] {
+        let reply = app
+            .post("{locales{code}}", json!({}), &[("accept", accept)])
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{accept}");
+        assert_eq!(reply.headers[header::CONTENT_TYPE], expected, "{accept}");
+    }
+}
+
+#[tokio::test]
 async fn probes_answer() {
     let app = TestApp::spawn().await;
     let live = app.send(get("/healthz", "*/*")).await;
