@@ -12,7 +12,7 @@ use async_graphql::{
     Pos, ServerError, Value,
 };
 
-use super::shape::Shape;
+use super::shape::{self, Shape};
 
 /// Refuses the first enum value that `document` writes as a string literal, with a
 /// validation error at its position: in any of its operations (validation checks them all) or
@@ -59,10 +59,7 @@ impl<'a> Walk<'a> {
                         if let Some(argument) = declared.arguments.get(name.node.as_str()) {
                             // Variables become null: their values come as JSON, where an
                             // enum value is a string.
-                            let literal = value
-                                .node
-                                .clone()
-                                .into_const_with(|_| Ok::<_, ()>(Value::Null))
+                            let literal = shape::argument(field, name.node.as_str(), None)
                                 .unwrap_or(Value::Null);
                             self.value(&literal, &argument.ty, value.pos)?;
                         }
@@ -71,10 +68,7 @@ impl<'a> Walk<'a> {
                 }
                 Selection::InlineFragment(fragment) => {
                     let fragment = &fragment.node;
-                    let on = fragment
-                        .type_condition
-                        .as_ref()
-                        .map_or(parent, |c| c.node.on.node.as_str());
+                    let on = shape::fragment_type(fragment, parent);
                     self.selections(&fragment.selection_set.node, on)?;
                 }
                 Selection::FragmentSpread(spread) => {

@@ -14,7 +14,7 @@ use async_graphql::{
     Value, Variables,
 };
 
-use super::shape::Shape;
+use super::shape::{self, Shape};
 use crate::domain::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// What a document measures.
@@ -66,10 +66,7 @@ impl<'a> Walk<'a> {
                 Selection::Field(field) => self.field(&field.node, parent, level),
                 Selection::InlineFragment(fragment) => {
                     let fragment = &fragment.node;
-                    let on = fragment
-                        .type_condition
-                        .as_ref()
-                        .map_or(parent, |c| c.node.on.node.as_str());
+                    let on = shape::fragment_type(fragment, parent);
                     self.selections(&fragment.selection_set.node, on, level)
                 }
                 Selection::FragmentSpread(spread) => {
@@ -100,17 +97,7 @@ impl<'a> Walk<'a> {
         };
         let size = ["first", "last"].iter().find_map(|name| {
             let argument = declared.arguments.get(*name)?;
-            let given = field
-                .get_argument(name)
-                .and_then(|value| {
-                    value
-                        .node
-                        .clone()
-                        .into_const_with(|var| {
-                            Ok::<_, ()>(self.variables.get(&var).cloned().unwrap_or(Value::Null))
-                        })
-                        .ok()
-                })
+            let given = shape::argument(field, name, Some(self.variables))
                 .filter(|value| *value != Value::Null);
             match given.or_else(|| argument.default.clone()) {
                 // A negative size counts as one; it fails when it runs.

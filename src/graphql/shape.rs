@@ -9,10 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     parser::types::{
-        BaseType, ExecutableDocument, OperationType, SelectionSet, ServiceDocument, Type, TypeKind,
-        TypeSystemDefinition,
+        BaseType, ExecutableDocument, Field as Selected, InlineFragment, OperationType,
+        SelectionSet, ServiceDocument, Type, TypeKind, TypeSystemDefinition,
     },
-    Name, Positioned, Value,
+    Name, Positioned, Value, Variables,
 };
 
 /// An argument: its type and its default, if it has one.
@@ -152,6 +152,30 @@ impl Shape {
             fragment.type_condition.node.on.node.as_str(),
         ))
     }
+}
+
+/// The type an inline fragment applies to: its condition's, else that of the selection it
+/// stands in.
+pub fn fragment_type<'a>(fragment: &'a InlineFragment, parent: &'a str) -> &'a str {
+    fragment
+        .type_condition
+        .as_ref()
+        .map_or(parent, |c| c.node.on.node.as_str())
+}
+
+/// The value of `field`'s argument `name` as written, with its variables taken from
+/// `variables` (null when none are given, or when the request leaves one out); `None` when the
+/// field does not name the argument.
+pub fn argument(field: &Selected, name: &str, variables: Option<&Variables>) -> Option<Value> {
+    let value = field.get_argument(name)?;
+    let resolved = value.node.clone().into_const_with(|variable| {
+        Ok::<_, ()>(
+            variables
+                .and_then(|v| v.get(&variable).cloned())
+                .unwrap_or(Value::Null),
+        )
+    });
+    Some(resolved.unwrap_or(Value::Null))
 }
 
 /// The named type at the bottom of `ty`'s lists.
