@@ -16,6 +16,21 @@ pub fn names(locale: Locale) -> (&'static str, &'static str) {
     }
 }
 
+/// The Open Graph form of a locale (`og:locale`, language and territory): the edition's
+/// main market.
+pub fn open_graph(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Ko => "ko_KR",
+        Locale::Ja => "ja_JP",
+        Locale::En => "en_US",
+        Locale::ZhHans => "zh_CN",
+        Locale::ZhHant => "zh_TW",
+        Locale::Th => "th_TH",
+        Locale::Id => "id_ID",
+        Locale::Vi => "vi_VN",
+    }
+}
+
 /// Maps one BCP 47 language tag from a browser to a newsroom locale, if it is one of ours.
 ///
 /// Chinese is split by script: `zh-Hans`, `zh-CN`, `zh-SG` and bare `zh` are simplified,

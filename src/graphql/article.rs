@@ -19,6 +19,7 @@ use super::{
     locale::Locale,
     prefetch::{self, Known},
     scalars::DateTime,
+    sharing::{ArticleAlternate, OpenGraph},
 };
 use crate::domain::{
     articles::{self, Standing},
@@ -231,6 +232,20 @@ impl Article {
         }
     }
 
+    /// The languages the article has a text in, in the newsroom's order.
+    async fn editions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DomainLocale>> {
+        let all = self.headlines(ctx).await?;
+        Ok(DomainLocale::ALL
+            .into_iter()
+            .filter(|l| all.iter().any(|t| t.locale == *l))
+            .collect())
+    }
+
+    /// The address of the article's edition in `locale` on `site`.
+    fn url(&self, site: &str, locale: DomainLocale) -> String {
+        format!("{site}/{}/articles/{}", locale.code(), self.row.slug)
+    }
+
     /// The whole translation served to this reader.
     async fn served(
         &self,
@@ -320,12 +335,48 @@ impl Article {
 
     /// Every language the article can be read in, in the newsroom's order.
     async fn available_locales(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Locale>> {
-        let all = self.headlines(ctx).await?;
-        Ok(DomainLocale::ALL
+        Ok(self
+            .editions(ctx)
+            .await?
             .into_iter()
-            .filter(|l| all.iter().any(|t| t.locale == *l))
             .map(Into::into)
             .collect())
+    }
+
+    /// The canonical URL of every language edition, in the newsroom's order: the
+    /// `hreflang` alternates of the article's page.
+    async fn alternates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ArticleAlternate>> {
+        let site = context::config(ctx)?.site_url.trim_end_matches('/');
+        Ok(self
+            .editions(ctx)
+            .await?
+            .into_iter()
+            .map(|locale| ArticleAlternate {
+                locale: locale.into(),
+                hreflang: locale.code().to_owned(),
+                url: self.url(site, locale),
+            })
+            .collect())
+    }
+
+    /// Open Graph values for a share card, in the served language.
+    async fn open_graph(&self, ctx: &Context<'_>) -> async_graphql::Result<OpenGraph> {
+        let config = context::config(ctx)?;
+        let served = self.served_headline(ctx).await?.clone();
+        let others = self.editions(ctx).await?;
+        Ok(OpenGraph {
+            title: served.title,
+            description: served.summary,
+            url: self.url(config.site_url.trim_end_matches('/'), served.locale),
+            locale: domain_locale::open_graph(served.locale).to_owned(),
+            alternate_locales: others
+                .into_iter()
+                .filter(|l| *l != served.locale)
+                .map(|l| domain_locale::open_graph(l).to_owned())
+                .collect(),
+            site_name: config.publisher.clone(),
+            kind: "article".to_owned(),
+        })
     }
 
     /// The text in exactly this language, without fallback; null if there is none.
@@ -397,11 +448,7 @@ impl Article {
     async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let locale = self.served_headline(ctx).await?.locale;
         let site = context::config(ctx)?.site_url.trim_end_matches('/');
-        Ok(format!(
-            "{site}/{}/articles/{}",
-            locale.code(),
-            self.row.slug
-        ))
+        Ok(self.url(site, locale))
     }
 
     /// The copyright line to print with the article.

@@ -25,6 +25,7 @@ pub mod persisted;
 pub mod prefetch;
 pub mod scalars;
 pub mod shape;
+pub mod sharing;
 
 use std::sync::Arc;
 

@@ -21,7 +21,7 @@ use crate::domain::{
 const SERVED_FIELDS: [&str; 4] = ["title", "summary", "locale", "canonicalUrl"];
 
 /// Article fields that read the headlines of all the article's translations.
-const HEADLINE_FIELDS: [&str; 1] = ["availableLocales"];
+const HEADLINE_FIELDS: [&str; 3] = ["availableLocales", "alternates", "openGraph"];
 
 /// Article fields that read whole translations, bodies included.
 const BODY_FIELDS: [&str; 3] = ["body", "translation", "translations"];

@@ -18,6 +18,7 @@ mod locales;
 mod response_cache;
 mod schema;
 mod seeding;
+mod sharing;
 mod statements;
 mod strings;
 mod visibility;
