@@ -80,6 +80,8 @@ async fn an_editorial_write_drops_the_kept_answers() {
         .await;
     let before = app.data(HOME, json!({})).await;
     assert_eq!(before["articles"]["nodes"].as_array().unwrap().len(), 1);
+    assert_eq!(app.data(HOME, json!({})).await, before);
+    assert_eq!(hits(&app), 1, "the page was kept");
 
     let editor = app.api_key(entity::ApiRole::Editor).await;
     let created = app
@@ -100,7 +102,7 @@ async fn an_editorial_write_drops_the_kept_answers() {
 
     let after = app.data(HOME, json!({})).await;
     assert_eq!(after["articles"]["nodes"][0]["slug"], "breaking");
-    assert_eq!(hits(&app), 0);
+    assert_eq!(hits(&app), 1, "the writes made the kept page old");
 }
 
 #[tokio::test]

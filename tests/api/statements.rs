@@ -1,7 +1,7 @@
 //! The number of SQL statements per request does not grow with the page size.
 
 use entity::Locale;
-use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use crate::helpers::{ArticleSpec, TestApp};
@@ -119,6 +119,22 @@ async fn a_category_renamed_through_the_api_shows_at_once() {
     app.article(ArticleSpec::published("first", news.id, 1))
         .await;
     app.data(NAMED_PAGE, json!({})).await;
+
+    // A rename written by another instance does not show: the page and its names were kept.
+    entity::category_translation::ActiveModel {
+        category_id: sea_orm::ActiveValue::Set(news.id),
+        locale: sea_orm::ActiveValue::Set(Locale::Ja),
+        name: sea_orm::ActiveValue::Set("よそのニュース".into()),
+        description: sea_orm::ActiveValue::Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let kept = app.data(NAMED_PAGE, json!({})).await;
+    assert_eq!(
+        kept["articles"]["nodes"][0]["category"]["name"],
+        "news 한국어"
+    );
 
     let editor = app.api_key(entity::ApiRole::Editor).await;
     let id = crate::helpers::category_id(&news);
