@@ -83,8 +83,11 @@ pub fn directory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Directory> 
     data::<Directory>(ctx)
 }
 
-/// The write generations the domain's writes move on.
-pub fn changes<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Changes> {
+/// The write generations a domain write records its change in, for a resolver about to
+/// write. The request's loaders forget what they loaded first: mutation fields run one after
+/// another, and what a later one (or this one's payload) loads must show this write.
+pub fn writing<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Changes> {
+    loaders(ctx)?.forget();
     data::<Changes>(ctx)
 }
 

@@ -133,7 +133,7 @@ impl ArticleMutation {
             byline: input.byline,
             source_url: input.source_url,
         };
-        let row = articles::create(context::db(ctx)?, context::changes(ctx)?, Utc::now(), new)
+        let row = articles::create(context::db(ctx)?, context::writing(ctx)?, Utc::now(), new)
             .await
             .gql()?;
         payload(ctx, row)
@@ -157,7 +157,7 @@ impl ArticleMutation {
         };
         let row = articles::update(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             patch,
@@ -177,7 +177,7 @@ impl ArticleMutation {
         let id = editable(ctx, &id)?;
         let row = articles::upsert_translation(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             input.into(),
@@ -197,7 +197,7 @@ impl ArticleMutation {
         let id = editable(ctx, &id)?;
         let row = articles::delete_translation(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             locale.into(),
@@ -220,7 +220,7 @@ impl ArticleMutation {
         let at = at.map(|t| t.0.with_timezone(&Utc));
         let row = articles::publish(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             at,
@@ -237,7 +237,7 @@ impl ArticleMutation {
         #[graphql(desc = "The article's global id.")] id: ID,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::unpublish(context::db(ctx)?, context::changes(ctx)?, Utc::now(), id)
+        let row = articles::unpublish(context::db(ctx)?, context::writing(ctx)?, Utc::now(), id)
             .await
             .gql()?;
         payload(ctx, row)
@@ -250,7 +250,7 @@ impl ArticleMutation {
         #[graphql(desc = "The article's global id.")] id: ID,
     ) -> async_graphql::Result<ArticlePayload> {
         let id = editable(ctx, &id)?;
-        let row = articles::archive(context::db(ctx)?, context::changes(ctx)?, Utc::now(), id)
+        let row = articles::archive(context::db(ctx)?, context::writing(ctx)?, Utc::now(), id)
             .await
             .gql()?;
         payload(ctx, row)
@@ -267,7 +267,7 @@ impl ArticleMutation {
         let row_id = editable(ctx, &id)?;
         let row = articles::delete(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             row_id,
         )

@@ -105,7 +105,7 @@ impl CategoryMutation {
             names: input.names.into_iter().map(Into::into).collect(),
         };
         let row =
-            categories::create(context::db(ctx)?, context::changes(ctx)?, Utc::now(), new).await;
+            categories::create(context::db(ctx)?, context::writing(ctx)?, Utc::now(), new).await;
         let row = row.gql()?;
         payload(ctx, row)
     }
@@ -130,7 +130,7 @@ impl CategoryMutation {
         };
         let row = categories::update(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             patch,
@@ -151,7 +151,7 @@ impl CategoryMutation {
         let id = ids::decode_as("id", Kind::Category, &id)?;
         let row = categories::upsert_translation(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             input.into(),
@@ -169,7 +169,7 @@ impl CategoryMutation {
     ) -> async_graphql::Result<DeleteCategoryPayload> {
         access::require_editor(context::principal(ctx)?).gql()?;
         let row_id = ids::decode_as("id", Kind::Category, &id)?;
-        let row = categories::delete(context::db(ctx)?, context::changes(ctx)?, row_id).await;
+        let row = categories::delete(context::db(ctx)?, context::writing(ctx)?, row_id).await;
         let row = row.gql()?;
         Ok(DeleteCategoryPayload {
             deleted_category_id: id,

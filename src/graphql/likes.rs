@@ -38,7 +38,7 @@ impl LikeMutation {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
         let state = likes::like(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             &requester(ctx)?.liker,
@@ -57,7 +57,7 @@ impl LikeMutation {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
         let state = likes::unlike(
             context::db(ctx)?,
-            context::changes(ctx)?,
+            context::writing(ctx)?,
             Utc::now(),
             id,
             &requester(ctx)?.liker,

@@ -143,4 +143,15 @@ impl Loaders {
             ),
         }
     }
+
+    /// Forgets everything loaded so far: the request is about to write, and what a later
+    /// field of it loads must show the write.
+    pub fn forget(&self) {
+        self.category.clear::<i64>();
+        self.category_names.clear::<i64>();
+        self.category_children.clear::<i64>();
+        self.translations.clear::<i64>();
+        self.headlines.clear::<i64>();
+        self.liked.clear::<i64>();
+    }
 }

@@ -271,3 +271,34 @@ async fn a_page_marks_exactly_the_articles_the_reader_likes() {
                { "node": { "slug": "three", "viewerHasLiked": true } }])
     );
 }
+
+#[tokio::test]
+async fn a_later_mutation_field_sees_what_an_earlier_one_wrote() {
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    let row = app.article(ArticleSpec::published("a", cat.id, 1)).await;
+    let body = app
+        .graphql(
+            "mutation($id: ID!) {
+               first: unlikeArticle(articleId: $id) { article { viewerHasLiked likeCount } }
+               second: likeArticle(articleId: $id) { article { viewerHasLiked likeCount } }
+               third: unlikeArticle(articleId: $id) { article { viewerHasLiked likeCount } }
+             }",
+            json!({ "id": crate::helpers::article_id(&row) }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let state = |field: &str| body["data"][field]["article"].clone();
+    assert_eq!(
+        state("first"),
+        json!({ "viewerHasLiked": false, "likeCount": 0 })
+    );
+    assert_eq!(
+        state("second"),
+        json!({ "viewerHasLiked": true, "likeCount": 1 })
+    );
+    assert_eq!(
+        state("third"),
+        json!({ "viewerHasLiked": false, "likeCount": 0 })
+    );
+}
