@@ -35,17 +35,7 @@ impl LikeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
-        let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let state = likes::like(
-            context::db(ctx)?,
-            context::writing(ctx)?,
-            Utc::now(),
-            id,
-            &requester(ctx)?.liker,
-        )
-        .await
-        .gql()?;
-        payload(ctx, state)
+        set_like(ctx, &article_id, true).await
     }
 
     /// Take back a like. Idempotent: unliking an article not liked changes nothing.
@@ -54,18 +44,25 @@ impl LikeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The article's global id.")] article_id: ID,
     ) -> async_graphql::Result<LikePayload> {
-        let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
-        let state = likes::unlike(
-            context::db(ctx)?,
-            context::writing(ctx)?,
-            Utc::now(),
-            id,
-            &requester(ctx)?.liker,
-        )
-        .await
-        .gql()?;
-        payload(ctx, state)
+        set_like(ctx, &article_id, false).await
     }
+}
+
+/// Likes (or takes back the like of) the article `article_id` for the requester.
+async fn set_like(
+    ctx: &Context<'_>,
+    article_id: &ID,
+    liked: bool,
+) -> async_graphql::Result<LikePayload> {
+    let id = ids::decode_as("articleId", Kind::Article, article_id)?;
+    let (db, changes) = (context::db(ctx)?, context::writing(ctx)?);
+    let liker = &requester(ctx)?.liker;
+    let state = if liked {
+        likes::like(db, changes, Utc::now(), id, liker).await
+    } else {
+        likes::unlike(db, changes, Utc::now(), id, liker).await
+    };
+    payload(ctx, state.gql()?)
 }
 
 fn payload(ctx: &Context<'_>, state: likes::LikeState) -> async_graphql::Result<LikePayload> {
