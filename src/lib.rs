@@ -28,7 +28,7 @@ pub fn app(state: AppState) -> Router {
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
-    seed::on_start(&db, config.seed).await?;
+    seed::on_start(&db, config.seed, &config.site_url).await?;
     let bind = config.bind;
     let state = AppState::new(db, config);
     let listener = tokio::net::TcpListener::bind(bind).await?;

@@ -83,8 +83,20 @@ impl From<RoleArg> for ApiRole {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// The stack of each runtime thread. A query resolves its nested selections in nested
+/// calls, one set of frames per level; this leaves room for the deepest query the depth
+/// limit lets through (`NEWSWIRE_MAX_DEPTH`, 15 by default) with a wide margin.
+const THREAD_STACK_BYTES: usize = 32 << 20;
+
+fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK_BYTES)
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Schema => print!("{}", newswire::graphql::sdl()),
@@ -144,8 +156,10 @@ async fn main() -> anyhow::Result<()> {
             let db = db::connect(&cli.config).await?;
             db::migrate(&db).await?;
             match (demo, synthetic) {
-                (_, Some(n)) => seed::synthetic::seed(&db, n).await?,
-                (true, None) if seed::is_empty(&db).await? => seed::demo::seed(&db).await?,
+                (_, Some(n)) => seed::synthetic::seed(&db, n, &cli.config.site_url).await?,
+                (true, None) if seed::is_empty(&db).await? => {
+                    seed::demo::seed(&db, &cli.config.site_url).await?
+                }
                 (true, None) => anyhow::bail!(
                     "the database already has content; the demo newsroom goes into an empty one"
                 ),

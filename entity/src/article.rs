@@ -52,6 +52,12 @@ pub enum Relation {
     /// The likes it received.
     #[sea_orm(has_many = "super::article_like::Entity")]
     Like,
+    /// Its tags.
+    #[sea_orm(has_many = "super::article_tag::Entity")]
+    ArticleTag,
+    /// Its photos and videos.
+    #[sea_orm(has_many = "super::media::Entity")]
+    Media,
 }
 
 impl Related<super::category::Entity> for Entity {
@@ -69,6 +75,18 @@ impl Related<super::article_translation::Entity> for Entity {
 impl Related<super::article_like::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Like.def()
+    }
+}
+
+impl Related<super::article_tag::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ArticleTag.def()
+    }
+}
+
+impl Related<super::media::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Media.def()
     }
 }
 

@@ -97,3 +97,66 @@ pub enum ApiRole {
     #[sea_orm(string_value = "partner")]
     Partner,
 }
+
+/// What a tag names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum TagKind {
+    /// A person: a singer, an actor, a politician.
+    #[sea_orm(string_value = "person")]
+    Person,
+    /// A band or group.
+    #[sea_orm(string_value = "group")]
+    Group,
+    /// A subject that stories share.
+    #[sea_orm(string_value = "topic")]
+    Topic,
+    /// Something that happens at a time: an award show, a tour, an election.
+    #[sea_orm(string_value = "event")]
+    Event,
+    /// A company, agency, broadcaster or institution.
+    #[sea_orm(string_value = "organization")]
+    Organization,
+    /// A city, a venue, a country.
+    #[sea_orm(string_value = "place")]
+    Place,
+}
+
+/// Whether a media item is a photo or a video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum MediaKind {
+    /// A still image.
+    #[sea_orm(string_value = "photo")]
+    Photo,
+    /// A video hosted by a provider.
+    #[sea_orm(string_value = "video")]
+    Video,
+}
+
+/// The part a media item plays in its article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(12))")]
+pub enum MediaRole {
+    /// The article's cover photo: at most one per article, not in its media list.
+    #[sea_orm(string_value = "cover")]
+    Cover,
+    /// An item of the article's media list, in the editor's order.
+    #[sea_orm(string_value = "body")]
+    Body,
+    /// The thumbnail photo of one of the article's videos.
+    #[sea_orm(string_value = "thumbnail")]
+    Thumbnail,
+}
+
+/// Where a video is hosted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum VideoProvider {
+    /// YouTube; the external id is the 11-character video id.
+    #[sea_orm(string_value = "youtube")]
+    Youtube,
+    /// Vimeo; the external id is the numeric video id.
+    #[sea_orm(string_value = "vimeo")]
+    Vimeo,
+}

@@ -5,10 +5,15 @@
 pub mod api_key;
 pub mod article;
 pub mod article_like;
+pub mod article_tag;
 pub mod article_translation;
 pub mod category;
 pub mod category_translation;
 pub mod enums;
+pub mod media;
+pub mod media_text;
+pub mod tag;
+pub mod tag_name;
 
-pub use enums::{ApiRole, ArticleStatus, Locale};
+pub use enums::{ApiRole, ArticleStatus, Locale, MediaKind, MediaRole, TagKind, VideoProvider};
 pub use sea_orm;

@@ -8,6 +8,8 @@ mod m20261126_000002_create_articles;
 mod m20261126_000003_create_likes;
 mod m20261126_000004_create_api_keys;
 mod m20261126_000005_index_likes_by_liker;
+mod m20261202_000006_create_tags_and_media;
+mod m20261202_000007_create_search_index;
 
 /// Applies newswire's migrations.
 pub struct Migrator;
@@ -21,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_likes::Migration),
             Box::new(m20261126_000004_create_api_keys::Migration),
             Box::new(m20261126_000005_index_likes_by_liker::Migration),
+            Box::new(m20261202_000006_create_tags_and_media::Migration),
+            Box::new(m20261202_000007_create_search_index::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use entity::{article, article_like, article_translation, ArticleStatus};
+use entity::{article, article_like, article_tag, article_translation, ArticleStatus, MediaKind};
 use sea_orm::{
     sea_query::{Alias, CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
     ActiveEnum, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Order,
@@ -22,7 +22,10 @@ use super::{
     columns::Columns,
     cursor::{ArticleOrder, Cursor, SortKey},
     locale::Locale,
+    media,
     page::{Direction, Page, PageRequest},
+    search::query::Match,
+    tags,
     translations::Headline,
     DomainError, DomainResult,
 };
@@ -147,6 +150,14 @@ pub struct ArticleFilter {
     pub updated_since: Option<DateTime<Utc>>,
     /// Only articles standing so; `None` means published ones. Only staff may ask for others.
     pub statuses: Option<Vec<Standing>>,
+    /// Slug of a tag the articles carry.
+    pub tag: Option<String>,
+    /// Only articles with (`true`) or without (`false`) a video in their media.
+    pub has_video: Option<bool>,
+    /// Only articles with (`true`) or without (`false`) a photo in their media.
+    pub has_photos: Option<bool>,
+    /// Only articles matching this full-text query.
+    pub search: Option<String>,
 }
 
 /// An [`ArticleFilter`] checked for its audience, with its category slug resolved to ids.
@@ -159,6 +170,10 @@ pub struct ResolvedFilter {
     published_after: Option<DateTime<Utc>>,
     published_before: Option<DateTime<Utc>>,
     updated_since: Option<DateTime<Utc>>,
+    tag_id: Option<i64>,
+    has_video: Option<bool>,
+    has_photos: Option<bool>,
+    searches: Vec<Match>,
 }
 
 impl ArticleFilter {
@@ -193,6 +208,24 @@ impl ArticleFilter {
             ),
             None => None,
         };
+        let tag_id = match &self.tag {
+            Some(slug) => Some(
+                tags::by_slug(db, slug)
+                    .await?
+                    .ok_or_else(|| {
+                        DomainError::invalid("filter.tag", format!("no tag has the slug `{slug}`"))
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        let searches = self
+            .search
+            .as_deref()
+            .map(|q| Match::parse("filter.search", q, db.get_database_backend()))
+            .transpose()?
+            .into_iter()
+            .collect();
         Ok(ResolvedFilter {
             audience,
             statuses,
@@ -201,6 +234,10 @@ impl ArticleFilter {
             published_after: self.published_after,
             published_before: self.published_before,
             updated_since: self.updated_since,
+            tag_id,
+            has_video: self.has_video,
+            has_photos: self.has_photos,
+            searches,
         })
     }
 }
@@ -212,6 +249,18 @@ impl ResolvedFilter {
         self
     }
 
+    /// The filter restricted to articles matching `query`.
+    pub fn with_search(mut self, query: Match) -> Self {
+        self.searches.push(query);
+        self
+    }
+
+    /// The filter restricted to articles carrying this tag.
+    pub fn with_tag(mut self, id: i64) -> Self {
+        self.tag_id = Some(id);
+        self
+    }
+
     /// Whether the list may hold articles never published, which sort by creation time.
     fn has_unpublished(&self) -> bool {
         self.statuses
@@ -219,7 +268,8 @@ impl ResolvedFilter {
             .any(|s| matches!(s, Standing::Draft | Standing::Archived))
     }
 
-    fn apply(&self, now: DateTime<Utc>) -> Select<article::Entity> {
+    /// The articles the filter lets through at `now`, as a query to build on.
+    pub fn apply(&self, now: DateTime<Utc>) -> Select<article::Entity> {
         let statuses = self
             .statuses
             .iter()
@@ -249,6 +299,29 @@ impl ResolvedFilter {
         }
         if let Some(at) = self.updated_since {
             query = query.filter(article::Column::UpdatedAt.gte(at));
+        }
+        if let Some(tag) = self.tag_id {
+            query = query.filter(
+                article::Column::Id.in_subquery(
+                    Query::select()
+                        .column(article_tag::Column::ArticleId)
+                        .from(article_tag::Entity)
+                        .and_where(article_tag::Column::TagId.eq(tag))
+                        .to_owned(),
+                ),
+            );
+        }
+        for (wanted, kind) in [
+            (self.has_video, MediaKind::Video),
+            (self.has_photos, MediaKind::Photo),
+        ] {
+            if let Some(wanted) = wanted {
+                let exists = Expr::exists(media::of_kind(kind));
+                query = query.filter(if wanted { exists } else { exists.not() });
+            }
+        }
+        for search in &self.searches {
+            query = query.filter(search.condition());
         }
         query
     }
@@ -408,8 +481,8 @@ pub async fn list(
     })
 }
 
-/// The article columns a page statement reads, in the order [`Listed::read`] decodes them.
-const PAGE_COLUMNS: [article::Column; 12] = [
+/// The article columns a page statement reads, in the order [`read_article`] decodes them.
+pub const PAGE_COLUMNS: [article::Column; 12] = [
     article::Column::Id,
     article::Column::Slug,
     article::Column::CategoryId,
@@ -509,20 +582,7 @@ impl Listed {
     /// [`PAGE_COLUMNS`], then the columns `beside` asked for, by position.
     fn read(res: &QueryResult, beside: Beside<'_>) -> Result<Self, DbErr> {
         let mut columns = Columns::of(res);
-        let row = Arc::new(article::Model {
-            id: columns.value()?,
-            slug: columns.value()?,
-            category_id: columns.value()?,
-            original_locale: columns.mapped()?,
-            status: columns.mapped()?,
-            published_at: columns.value()?,
-            created_at: columns.value()?,
-            updated_at: columns.value()?,
-            deleted_at: columns.value()?,
-            byline: columns.value()?,
-            source_url: columns.value()?,
-            like_count: columns.value()?,
-        });
+        let row = Arc::new(read_article(&mut columns)?);
         let liked = match beside.liked_by {
             Some(_) => Some(columns.value()?),
             None => None,
@@ -547,6 +607,24 @@ impl Listed {
             headline,
         })
     }
+}
+
+/// Reads an article from the next columns of a row, [`PAGE_COLUMNS`] in order.
+pub fn read_article(columns: &mut Columns<'_>) -> Result<article::Model, DbErr> {
+    Ok(article::Model {
+        id: columns.value()?,
+        slug: columns.value()?,
+        category_id: columns.value()?,
+        original_locale: columns.mapped()?,
+        status: columns.mapped()?,
+        published_at: columns.value()?,
+        created_at: columns.value()?,
+        updated_at: columns.value()?,
+        deleted_at: columns.value()?,
+        byline: columns.value()?,
+        source_url: columns.value()?,
+        like_count: columns.value()?,
+    })
 }
 
 /// How many visible articles match `filter`.

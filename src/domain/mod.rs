@@ -15,8 +15,12 @@ pub mod editorial;
 pub mod error;
 pub mod likes;
 pub mod locale;
+pub mod media;
 pub mod page;
 pub mod rankings;
+pub mod related;
+pub mod search;
+pub mod tags;
 pub mod translations;
 pub mod validate;
 

@@ -17,9 +17,11 @@ use super::{
     in_order::{InOrder, InTurn},
     loaders::{LoadError, RequestLoader},
     locale::Locale,
+    media::{self, Media, MediaKind, Photo, Shown},
     prefetch::{self, Known},
     scalars::DateTime,
-    sharing::{ArticleAlternate, OpenGraph},
+    sharing::{ArticleAlternate, OpenGraph, OpenGraphImage},
+    tag::Tag,
 };
 use crate::domain::{
     articles::{self, Standing},
@@ -27,6 +29,7 @@ use crate::domain::{
     likes::LikeWindow as DomainWindow,
     locale::{self as domain_locale, Locale as DomainLocale},
     page::{self, PageRequest},
+    related,
     translations::Headline,
 };
 
@@ -135,6 +138,18 @@ pub struct ArticleFilter {
     /// Only articles in these states; default: PUBLISHED. Only editors and admins may ask
     /// for others (FORBIDDEN otherwise).
     pub status: Option<Vec<ArticleStatus>>,
+    /// Only articles carrying the tag with this slug (an unknown slug is BAD_USER_INPUT).
+    pub tag: Option<String>,
+    /// Only articles with (true) or without (false) a video in their media list.
+    pub has_video: Option<bool>,
+    /// Only articles with (true) or without (false) a photo in their media list (the cover
+    /// image does not count).
+    pub has_photos: Option<bool>,
+    /// Only articles whose title, summary, body or tag names, in any language, hold every
+    /// word of this text. Words are found inside Japanese, Chinese and Thai sentences,
+    /// Korean words with their particles, Vietnamese with or without tone marks, and
+    /// Simplified and Traditional characters alike. Blank is BAD_USER_INPUT.
+    pub search: Option<String>,
 }
 
 impl From<ArticleFilter> for articles::ArticleFilter {
@@ -150,6 +165,10 @@ impl From<ArticleFilter> for articles::ArticleFilter {
             statuses: filter
                 .status
                 .map(|list| list.into_iter().map(Into::into).collect()),
+            tag: filter.tag,
+            has_video: filter.has_video,
+            has_photos: filter.has_photos,
+            search: filter.search,
         }
     }
 }
@@ -244,6 +263,36 @@ impl Article {
     /// The address of the article's edition in `locale` on `site`.
     fn url(&self, site: &str, locale: DomainLocale) -> String {
         format!("{site}/{}/articles/{}", locale.code(), self.row.slug)
+    }
+
+    /// Its cover, media list and thumbnails.
+    async fn all_media(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Arc<crate::domain::media::ArticleMedia>> {
+        Ok(context::loaders(ctx)?
+            .media
+            .load_one(self.row.id)
+            .await
+            .gql()?
+            .unwrap_or_default())
+    }
+
+    /// How its media are shown to this reader.
+    fn shown(&self) -> Shown {
+        Shown {
+            locales: self.locales.clone(),
+            original: self.row.original_locale,
+        }
+    }
+
+    /// Its cover photo.
+    async fn cover(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Photo>> {
+        let media = self.all_media(ctx).await?;
+        Ok(media
+            .cover
+            .clone()
+            .map(|item| Photo::new(item, self.shown())))
     }
 
     /// The whole translation served to this reader.
@@ -376,7 +425,90 @@ impl Article {
                 .collect(),
             site_name: config.publisher.clone(),
             kind: "article".to_owned(),
+            image: self.cover(ctx).await?.map(|photo| {
+                let (url, width, height) = photo.dimensions();
+                OpenGraphImage {
+                    url,
+                    width,
+                    height,
+                    alt: photo.alt_text(),
+                }
+            }),
         })
+    }
+
+    /// The cover photo, shown above the article and on cards; null if it has none.
+    async fn cover_image(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<InOrder<Photo>>> {
+        Ok(self.cover(ctx).await?.map(InOrder))
+    }
+
+    /// Photos and videos of the article, in the editor's order (the cover image is not
+    /// among them).
+    async fn media(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only photos, or only videos.")] kind: Option<MediaKind>,
+    ) -> async_graphql::Result<Vec<Media>> {
+        let all = self.all_media(ctx).await?;
+        let kind = kind.map(entity::MediaKind::from);
+        Ok(all
+            .list
+            .iter()
+            .filter(|item| kind.is_none_or(|k| item.row.kind == k))
+            .map(|item| media::of_item(item.clone(), &all, self.shown()))
+            .collect())
+    }
+
+    /// What the article is about: people, groups, topics, events, organizations and
+    /// places, in the editor's order, named in the reader's language.
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InOrder<Tag>>> {
+        let tags = context::loaders(ctx)?
+            .tags
+            .load_one(self.row.id)
+            .await
+            .gql()?
+            .unwrap_or_else(|| Arc::from([]));
+        Ok(tags
+            .iter()
+            .map(|view| InOrder(Tag::new(view.clone(), self.locales.clone())))
+            .collect())
+    }
+
+    /// Visible articles on the same subject: most tags shared first, then the same
+    /// category, then the newest; never this article. Served in the same languages.
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many (0 to 20; null: 5).", default_with = "Some(RELATED)")]
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Article>> {
+        let first = first.unwrap_or(RELATED);
+        let limit = usize::try_from(first)
+            .ok()
+            .filter(|n| *n <= related::MAX_RELATED)
+            .ok_or_else(|| {
+                bad_input(
+                    "first",
+                    format!(
+                        "`first` must be between 0 and {}, got {first}",
+                        related::MAX_RELATED
+                    ),
+                )
+            })?;
+        let rows = context::loaders(ctx)?
+            .related
+            .load_one(self.row.id)
+            .await
+            .gql()?
+            .unwrap_or_else(|| Arc::from([]));
+        Ok(rows
+            .iter()
+            .take(limit)
+            .map(|row| Article::new(row.clone(), self.locales.clone()))
+            .collect())
     }
 
     /// The text in exactly this language, without fallback; null if there is none.
@@ -683,6 +815,9 @@ impl ArticleQuery {
             .collect())
     }
 }
+
+/// How many related articles `Article.related` lists when not told.
+const RELATED: i32 = 5;
 
 /// How many articles `mostLiked` lists when not told.
 const MOST_LIKED: i32 = 10;

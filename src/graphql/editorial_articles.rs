@@ -98,7 +98,7 @@ pub struct DeleteArticlePayload {
     pub deleted_at: DateTime,
 }
 
-fn payload(
+pub(super) fn payload(
     ctx: &Context<'_>,
     row: entity::article::Model,
 ) -> async_graphql::Result<ArticlePayload> {

@@ -12,6 +12,12 @@ pub enum Kind {
     Article,
     /// A `Category`.
     Category,
+    /// A `Tag`.
+    Tag,
+    /// A `Photo`.
+    Photo,
+    /// A `Video`.
+    Video,
 }
 
 impl Kind {
@@ -19,6 +25,9 @@ impl Kind {
         match self {
             Kind::Article => "Article",
             Kind::Category => "Category",
+            Kind::Tag => "Tag",
+            Kind::Photo => "Photo",
+            Kind::Video => "Video",
         }
     }
 }
@@ -37,6 +46,9 @@ pub fn decode(field: &str, id: &ID) -> async_graphql::Result<(Kind, i64)> {
     let kind = match kind {
         "Article" => Kind::Article,
         "Category" => Kind::Category,
+        "Tag" => Kind::Tag,
+        "Photo" => Kind::Photo,
+        "Video" => Kind::Video,
         _ => return Err(invalid()),
     };
     let row = row.parse().map_err(|_| invalid())?;

@@ -6,11 +6,16 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{article_translation, category, category_translation};
+use entity::{article, article_translation, category, category_translation, tag_name};
 use sea_orm::DatabaseConnection;
+
+use chrono::Utc;
 
 use crate::domain::{
     categories, likes,
+    media::{self, ArticleMedia},
+    related,
+    tags::{self, TagView},
     translations::{self, Headline},
     DomainError,
 };
@@ -101,6 +106,58 @@ impl Loader<i64> for LikedLoader {
     }
 }
 
+/// The tags of each article, in the editor's order, by article id.
+pub struct TagsLoader(pub DatabaseConnection);
+
+impl Loader<i64> for TagsLoader {
+    type Value = Arc<[TagView]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = tags::of_articles(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// Tag names in every locale, by tag id.
+pub struct TagNamesLoader(pub DatabaseConnection);
+
+impl Loader<i64> for TagNamesLoader {
+    type Value = Arc<[tag_name::Model]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = tags::names_of(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
+/// The cover, media list and thumbnails of each article, by article id.
+pub struct MediaLoader(pub DatabaseConnection);
+
+impl Loader<i64> for MediaLoader {
+    type Value = Arc<ArticleMedia>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = media::of_articles(&self.0, keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// The visible articles related to each article, best first, by article id.
+pub struct RelatedLoader(pub DatabaseConnection);
+
+impl Loader<i64> for RelatedLoader {
+    type Value = Arc<[Arc<article::Model>]>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = related::of_articles(&self.0, Utc::now(), keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
+    }
+}
+
 /// A request-scoped loader: it caches what it loaded for the rest of the request.
 pub type RequestLoader<T> = DataLoader<T, HashMapCache>;
 
@@ -122,6 +179,14 @@ pub struct Loaders {
     pub headlines: RequestLoader<HeadlinesLoader>,
     /// Like state of the request's liker by article id.
     pub liked: RequestLoader<LikedLoader>,
+    /// Tags by article id.
+    pub tags: RequestLoader<TagsLoader>,
+    /// Tag names by tag id.
+    pub tag_names: RequestLoader<TagNamesLoader>,
+    /// Media by article id.
+    pub media: RequestLoader<MediaLoader>,
+    /// Related articles by article id.
+    pub related: RequestLoader<RelatedLoader>,
 }
 
 impl Loaders {
@@ -141,6 +206,10 @@ impl Loaders {
                 },
                 batch_delay,
             ),
+            tags: loader(TagsLoader(db.clone()), batch_delay),
+            tag_names: loader(TagNamesLoader(db.clone()), batch_delay),
+            media: loader(MediaLoader(db.clone()), batch_delay),
+            related: loader(RelatedLoader(db.clone()), batch_delay),
         }
     }
 
@@ -153,5 +222,9 @@ impl Loaders {
         self.translations.clear::<i64>();
         self.headlines.clear::<i64>();
         self.liked.clear::<i64>();
+        self.tags.clear::<i64>();
+        self.tag_names.clear::<i64>();
+        self.media.clear::<i64>();
+        self.related.clear::<i64>();
     }
 }

@@ -10,6 +10,8 @@ pub mod context;
 pub mod document;
 pub mod editorial_articles;
 pub mod editorial_categories;
+pub mod editorial_media;
+pub mod editorial_tags;
 pub mod enum_literals;
 pub mod error;
 pub mod executor;
@@ -20,12 +22,15 @@ pub mod likes;
 pub mod limits;
 pub mod loaders;
 pub mod locale;
+pub mod media;
 pub mod node;
 pub mod persisted;
 pub mod prefetch;
 pub mod scalars;
+pub mod search;
 pub mod shape;
 pub mod sharing;
+pub mod tag;
 
 use std::sync::Arc;
 
@@ -45,6 +50,8 @@ pub struct Query(
     category::CategoryQuery,
     node::NodeQuery,
     locale::LocaleQuery,
+    tag::TagQuery,
+    search::SearchQuery,
 );
 
 /// All root mutation fields.
@@ -53,6 +60,8 @@ pub struct Mutation(
     likes::LikeMutation,
     editorial_articles::ArticleMutation,
     editorial_categories::CategoryMutation,
+    editorial_media::MediaMutation,
+    editorial_tags::TagMutation,
     access::AccessMutation,
 );
 

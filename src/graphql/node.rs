@@ -3,15 +3,19 @@
 use async_graphql::{Context, Interface, Object, ID};
 use chrono::Utc;
 
+use entity::MediaKind;
+
 use super::{
     article::Article,
     category::Category,
-    context::{self, preferences},
+    context::{self, preferences, Preferences},
     error::DomainResultExt,
     ids::{self, Kind},
     locale::Locale,
+    media::{Photo, Shown, Video},
+    tag::Tag,
 };
-use crate::domain::{articles, categories};
+use crate::domain::{access::Audience, articles, categories, media, tags};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -21,6 +25,12 @@ pub enum Node {
     Article(Article),
     /// A category.
     Category(Category),
+    /// A tag.
+    Tag(Tag),
+    /// A photo.
+    Photo(Photo),
+    /// A video.
+    Video(Video),
 }
 
 /// The `node` root field.
@@ -51,6 +61,48 @@ impl NodeQuery {
                 .gql()?
                 .remove(&row)
                 .map(|r| Node::Category(Category::new(r, locales))),
+            (Kind::Tag, row) => tags::by_id(db, row)
+                .await
+                .gql()?
+                .map(|r| Node::Tag(Tag::without_names(r, locales))),
+            (kind @ (Kind::Photo | Kind::Video), row) => {
+                let found = media::find(db, context::audience(ctx)?, Utc::now(), row)
+                    .await
+                    .gql()?;
+                match found {
+                    Some((item, article)) => media_node(ctx, kind, item, article, locales).await?,
+                    None => None,
+                }
+            }
         })
     }
+}
+
+/// The node of a media item of `article`, if it is of `kind`; a video comes with its
+/// thumbnail.
+async fn media_node(
+    ctx: &Context<'_>,
+    kind: Kind,
+    item: media::Item,
+    article: entity::article::Model,
+    locales: Preferences,
+) -> async_graphql::Result<Option<Node>> {
+    let shown = Shown {
+        locales,
+        original: article.original_locale,
+    };
+    Ok(match (kind, item.row.kind) {
+        (Kind::Photo, MediaKind::Photo) => Some(Node::Photo(Photo::new(item, shown))),
+        (Kind::Video, MediaKind::Video) => {
+            let thumbnail = match item.row.thumbnail_id {
+                Some(id) => media::find(context::db(ctx)?, Audience::Staff, Utc::now(), id)
+                    .await
+                    .gql()?
+                    .map(|(thumbnail, _)| thumbnail),
+                None => None,
+            };
+            Some(Node::Video(Video::new(item, thumbnail, shown)))
+        }
+        _ => None,
+    })
 }

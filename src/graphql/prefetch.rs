@@ -11,8 +11,10 @@ use async_graphql::{Context, Lookahead};
 use entity::article;
 
 use super::{context, error::DomainResultExt};
+use chrono::Utc;
+
 use crate::domain::{
-    likes,
+    likes, media, related, tags,
     translations::{self, Headline},
     DomainResult,
 };
@@ -25,6 +27,9 @@ const HEADLINE_FIELDS: [&str; 3] = ["availableLocales", "alternates", "openGraph
 
 /// Article fields that read whole translations, bodies included.
 const BODY_FIELDS: [&str; 3] = ["body", "translation", "translations"];
+
+/// Article fields that read the article's media.
+const MEDIA_FIELDS: [&str; 3] = ["coverImage", "media", "openGraph"];
 
 /// What the statement that read a page's rows already read beside them.
 #[derive(Debug, Default)]
@@ -63,6 +68,9 @@ pub async fn articles(
     let headlines = wants_headlines && !bodies;
     let liked = wants("viewerHasLiked") && known.liked.is_none();
     let category = wants("category");
+    let tags = wants("tags");
+    let media = MEDIA_FIELDS.iter().any(|f| wants(f));
+    let related = wants("related");
 
     let db = context::db(ctx)?;
     let liker = &context::requester(ctx)?.liker;
@@ -72,11 +80,14 @@ pub async fn articles(
     category_ids.sort_unstable();
     category_ids.dedup();
 
-    let (texts, headlines, liked_ids, categories) = tokio::try_join!(
+    let (texts, headlines, liked_ids, categories, tags, media, related) = tokio::try_join!(
         when(bodies, translations::of_articles(db, &ids)),
         when(headlines, translations::headlines_of(db, &ids)),
         when(liked, likes::liked_by(db, liker, &ids)),
         when(category, directory.with_names(db, &category_ids)),
+        when(tags, tags::of_articles(db, &ids)),
+        when(media, media::of_articles(db, &ids)),
+        when(related, related::of_articles(db, Utc::now(), &ids)),
     )
     .gql()?;
 
@@ -118,6 +129,65 @@ pub async fn articles(
         loaders.category.feed_many(rows).await;
         loaders.category_names.feed_many(names).await;
     }
+    if let Some(mut tags) = tags {
+        let values: Vec<(i64, Arc<[_]>)> = ids
+            .iter()
+            .map(|id| (*id, Arc::from(tags.remove(id).unwrap_or_default())))
+            .collect();
+        loaders.tags.feed_many(values).await;
+    }
+    if let Some(mut media) = media {
+        let values: Vec<(i64, Arc<_>)> = ids
+            .iter()
+            .map(|id| (*id, Arc::new(media.remove(id).unwrap_or_default())))
+            .collect();
+        loaders.media.feed_many(values).await;
+    }
+    if let Some(mut related) = related {
+        let values: Vec<(i64, Arc<[_]>)> = ids
+            .iter()
+            .map(|id| (*id, Arc::from(related.remove(id).unwrap_or_default())))
+            .collect();
+        let mut nested: Vec<Arc<article::Model>> = Vec::new();
+        for row in values.iter().flat_map(|(_, rows)| rows.iter()) {
+            if !nested.iter().any(|r| r.id == row.id) {
+                nested.push(row.clone());
+            }
+        }
+        loaders.related.feed_many(values).await;
+        let selections: Vec<Lookahead<'_>> =
+            selections.iter().map(|s| s.field("related")).collect();
+        let rows: Vec<&article::Model> = nested.iter().map(|r| &**r).collect();
+        Box::pin(articles(ctx, &selections, &rows, Known::default())).await?;
+    }
+    Ok(())
+}
+
+/// Fetches the whole translations of `rows` and feeds them to the request's loaders, unless
+/// they are there already.
+pub async fn translations(
+    ctx: &Context<'_>,
+    rows: &[&article::Model],
+) -> async_graphql::Result<()> {
+    let loaders = context::loaders(ctx)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let missing: Vec<i64> = {
+        let known = loaders.translations.get_cached_values::<i64>();
+        ids.into_iter()
+            .filter(|id| !known.contains_key(id))
+            .collect()
+    };
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut texts = translations::of_articles(context::db(ctx)?, &missing)
+        .await
+        .gql()?;
+    let values: Vec<(i64, Arc<[_]>)> = missing
+        .iter()
+        .map(|id| (*id, Arc::from(texts.remove(id).unwrap_or_default())))
+        .collect();
+    loaders.translations.feed_many(values).await;
     Ok(())
 }
 

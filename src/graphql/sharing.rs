@@ -18,7 +18,7 @@ pub struct ArticleAlternate {
 
 /// What a share card shows, in the served language: the values of the Open Graph `<meta>`
 /// tags (`og:title`, `og:description`, `og:url`, `og:locale`, `og:locale:alternate`,
-/// `og:site_name`, `og:type`).
+/// `og:site_name`, `og:type`, `og:image`).
 #[derive(SimpleObject, Debug, Clone)]
 pub struct OpenGraph {
     /// `og:title`: the headline.
@@ -36,4 +36,19 @@ pub struct OpenGraph {
     /// `og:type`: always `article`.
     #[graphql(name = "type")]
     pub kind: String,
+    /// `og:image` and its companions: the cover photo, if the article has one.
+    pub image: Option<OpenGraphImage>,
+}
+
+/// The `og:image` of a share card.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct OpenGraphImage {
+    /// `og:image`: the photo's URL.
+    pub url: String,
+    /// `og:image:width`, in pixels.
+    pub width: i32,
+    /// `og:image:height`, in pixels.
+    pub height: i32,
+    /// `og:image:alt`, in the served language when the photo has one in it.
+    pub alt: Option<String>,
 }

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod synthetic;
+pub mod visuals;
 
 use entity::{article, category};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
@@ -15,9 +16,10 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
 }
 
 /// Seeds an empty database as `mode` says; a database with content is left alone.
-pub async fn on_start(db: &DatabaseConnection, mode: SeedMode) -> Result<(), DbErr> {
+/// Photos are placed under `site`'s `/media/` path.
+pub async fn on_start(db: &DatabaseConnection, mode: SeedMode, site: &str) -> Result<(), DbErr> {
     if mode == SeedMode::Demo && is_empty(db).await? {
-        demo::seed(db).await?;
+        demo::seed(db, site).await?;
     }
     Ok(())
 }

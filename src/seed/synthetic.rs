@@ -1,21 +1,26 @@
 //! Synthetic content at any scale, for load tests and benchmarks: a category tree of about
 //! forty, articles over three years with about four translations each in all eight scripts,
-//! a skewed like distribution (a few hits, a long tail) and some drafts.
+//! a skewed like distribution (a few hits, a long tail) and some drafts; a cover photo on
+//! every article, a video on one in ten, and zero to three of a few hundred tags (popular
+//! ones much more often), all indexed for search.
 //!
 //! Rows go in with multi-row INSERTs, a thousand articles per transaction, and the output is
 //! the same for the same N (a fixed random seed).
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use entity::{
-    article, article_like, article_translation, category, category_translation, ArticleStatus,
-    Locale,
+    article, article_like, article_tag, article_translation, category, category_translation, media,
+    media_text, tag, tag_name, ArticleStatus, Locale, MediaRole, TagKind,
 };
 use futures_util::{stream, StreamExt};
 use rand::{rngs::StdRng, seq::IndexedRandom, Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    DbErr, EntityTrait, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend,
+    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
+
+use super::visuals;
+use crate::domain::search::{self, index::Document};
 
 /// Articles per transaction.
 const BATCH: u64 = 1000;
@@ -25,6 +30,19 @@ const TEXT_ROWS_PER_INSERT: usize = 1000;
 const LIKE_ROWS_PER_INSERT: usize = 5000;
 /// Batches written at once on PostgreSQL.
 const PARALLEL_WRITERS: usize = 4;
+/// How many synthetic tags there are.
+const TAGS: usize = 300;
+/// What synthetic tags are called in each locale, before their number.
+const TAG_NAMES: [&str; 8] = [
+    "아티스트",
+    "アーティスト",
+    "Artist ",
+    "艺人",
+    "藝人",
+    "ศิลปิน",
+    "Artis ",
+    "Nghệ sĩ ",
+];
 
 /// Phrases one locale's synthetic text is composed from.
 struct Phrases {
@@ -353,6 +371,11 @@ struct Batch {
     articles: Vec<article::ActiveModel>,
     texts: Vec<article_translation::ActiveModel>,
     likes: Vec<article_like::ActiveModel>,
+    tags: Vec<article_tag::ActiveModel>,
+    media: Vec<media::ActiveModel>,
+    media_texts: Vec<media_text::ActiveModel>,
+    /// Each article's search documents: locale, title, tag names, summary, body.
+    documents: Vec<(i64, Locale, [String; 4])>,
 }
 
 /// What every batch is built from.
@@ -360,6 +383,55 @@ struct Plan {
     first_id: i64,
     now: DateTime<Utc>,
     category_ids: Vec<i64>,
+    /// The synthetic tags' ids and their names in every locale, one text.
+    tags: Vec<(i64, String)>,
+    site: String,
+}
+
+/// Creates the synthetic tags (if they are not there yet) and returns their ids and names.
+async fn tags(db: &DatabaseConnection) -> Result<Vec<(i64, String)>, DbErr> {
+    let now = Utc::now().trunc_subsecs(0);
+    let mut out = Vec::with_capacity(TAGS);
+    for k in 1..=TAGS {
+        let slug = format!("syn-tag-{k}");
+        let names: Vec<String> = TAG_NAMES.iter().map(|n| format!("{n}{k}")).collect();
+        let existing = tag::Entity::find()
+            .filter(tag::Column::Slug.eq(slug.as_str()))
+            .one(db)
+            .await?;
+        let id = match existing {
+            Some(t) => t.id,
+            None => {
+                let kinds = [
+                    TagKind::Person,
+                    TagKind::Group,
+                    TagKind::Topic,
+                    TagKind::Event,
+                ];
+                let row = tag::ActiveModel {
+                    slug: Set(slug),
+                    kind: Set(kinds[k % kinds.len()]),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+                tag_name::Entity::insert_many(names.iter().enumerate().map(|(i, name)| {
+                    tag_name::ActiveModel {
+                        tag_id: Set(row.id),
+                        locale: Set(locale_at(i)),
+                        name: Set(name.clone()),
+                    }
+                }))
+                .exec(db)
+                .await?;
+                row.id
+            }
+        };
+        out.push((id, names.join(" | ")));
+    }
+    Ok(out)
 }
 
 impl Plan {
@@ -372,6 +444,10 @@ impl Plan {
             articles: Vec::new(),
             texts: Vec::new(),
             likes: Vec::new(),
+            tags: Vec::new(),
+            media: Vec::new(),
+            media_texts: Vec::new(),
+            documents: Vec::new(),
         };
         for n in start..start + size {
             let id = self.first_id + i64::try_from(n).unwrap_or(i64::MAX - self.first_id);
@@ -412,8 +488,38 @@ impl Plan {
                     locales.push(extra);
                 }
             }
+            let mut tag_text = String::new();
+            let mut chosen: Vec<usize> = Vec::new();
+            for position in 0..rng.random_range(0..=3) {
+                let u: f64 = rng.random();
+                let k = ((u * u * TAGS as f64) as usize).min(TAGS - 1);
+                if chosen.contains(&k) {
+                    continue;
+                }
+                chosen.push(k);
+                let (tag_id, names) = &self.tags[k];
+                tag_text.push_str(names);
+                tag_text.push_str(" | ");
+                batch.tags.push(article_tag::ActiveModel {
+                    article_id: Set(id),
+                    tag_id: Set(*tag_id),
+                    position: Set(position),
+                });
+            }
+            let mut titles = Vec::new();
             for locale in locales {
                 let (title, summary, body) = compose(&mut rng, locale, n + 1);
+                titles.push((locale, title.clone()));
+                batch.documents.push((
+                    id,
+                    locale,
+                    [
+                        title.clone(),
+                        tag_text.clone(),
+                        summary.clone(),
+                        body.clone(),
+                    ],
+                ));
                 batch.texts.push(article_translation::ActiveModel {
                     article_id: Set(id),
                     locale: Set(locale),
@@ -424,6 +530,7 @@ impl Plan {
                     updated_at: Set(updated),
                 });
             }
+            self.visuals(&mut batch, id, &titles, rng.random_bool(0.1));
             let span = (self.now - published_at).num_seconds().max(1);
             for k in 0..likes_here {
                 batch.likes.push(article_like::ActiveModel {
@@ -434,6 +541,39 @@ impl Plan {
             }
         }
         batch
+    }
+}
+
+impl Plan {
+    /// Article `id`'s cover photo (media id `3 id`), and with `video` a video (`3 id + 1`)
+    /// with its thumbnail (`3 id + 2`).
+    fn visuals(&self, batch: &mut Batch, id: i64, titles: &[(Locale, String)], video: bool) {
+        let cover = visuals::photo(
+            Some(3 * id),
+            id,
+            MediaRole::Cover,
+            0,
+            format!("{}/media/synthetic/{id}.jpg", self.site),
+            (1600, 900),
+            titles,
+            self.now,
+        );
+        let mut all = vec![cover];
+        if video {
+            all.extend(visuals::video(
+                Some(3 * id + 1),
+                u64::try_from(id).unwrap_or_default(),
+                id,
+                1,
+                titles,
+                self.now,
+            ));
+        }
+        for (i, visual) in all.into_iter().enumerate() {
+            let media_id = 3 * id + i64::try_from(i).unwrap_or_default();
+            batch.media_texts.extend(visual.text_rows(media_id));
+            batch.media.push(visual.row);
+        }
     }
 }
 
@@ -453,6 +593,48 @@ async fn write(db: &DatabaseConnection, batch: Batch) -> Result<u64, DbErr> {
             .exec_without_returning(&txn)
             .await?;
     }
+    for chunk in batch.tags.chunks(LIKE_ROWS_PER_INSERT) {
+        article_tag::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    // Thumbnails first: videos point at them.
+    let (thumbnails, others): (Vec<_>, Vec<_>) = batch
+        .media
+        .into_iter()
+        .partition(|m| m.role.as_ref() == &MediaRole::Thumbnail);
+    for rows in [thumbnails, others] {
+        for chunk in rows.chunks(TEXT_ROWS_PER_INSERT / 2) {
+            media::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+    }
+    for chunk in batch.media_texts.chunks(TEXT_ROWS_PER_INSERT) {
+        media_text::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let ids: Vec<i64> = Vec::new();
+    let documents: Vec<(i64, Locale, Document<'_>)> = batch
+        .documents
+        .iter()
+        .map(|(id, locale, [title, tags, summary, body])| {
+            (
+                *id,
+                *locale,
+                Document {
+                    title,
+                    tags,
+                    summary,
+                    body,
+                },
+            )
+        })
+        .collect();
+    search::index::write(&txn, &ids, &documents)
+        .await
+        .map_err(|e| DbErr::Custom(format!("synthetic content: search index: {e}")))?;
     txn.commit().await?;
     Ok(likes)
 }
@@ -461,10 +643,13 @@ async fn write(db: &DatabaseConnection, batch: Batch) -> Result<u64, DbErr> {
 ///
 /// On PostgreSQL several batches are written at once, on separate connections; SQLite has
 /// one writer, so its batches go one after another.
-pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
+/// Photos are placed under `site`'s `/media/` path.
+pub async fn seed(db: &DatabaseConnection, count: u64, site: &str) -> Result<(), DbErr> {
     let started = std::time::Instant::now();
     let plan = Plan {
         category_ids: categories(db).await?,
+        tags: tags(db).await?,
+        site: site.trim_end_matches('/').to_owned(),
         first_id: article::Entity::find()
             .order_by_desc(article::Column::Id)
             .one(db)
@@ -486,10 +671,12 @@ pub async fn seed(db: &DatabaseConnection, count: u64) -> Result<(), DbErr> {
     }
     if postgres {
         // Explicit ids do not move the sequence; later inserts must start after them.
-        db.execute_unprepared(
-            "SELECT setval(pg_get_serial_sequence('article', 'id'), (SELECT MAX(id) FROM article))",
-        )
-        .await?;
+        for table in ["article", "media"] {
+            db.execute_unprepared(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            ))
+            .await?;
+        }
     }
     // Fresh planner statistics: without them the first queries after a bulk load can pick
     // full scans over the indexes.

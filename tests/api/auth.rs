@@ -55,6 +55,9 @@ struct Fixture {
     empty_category: String,
     article: String,
     key_id: String,
+    tag: String,
+    other_tag: String,
+    photo: String,
 }
 
 async fn fixture(app: &TestApp, n: usize) -> Fixture {
@@ -69,14 +72,44 @@ async fn fixture(app: &TestApp, n: usize) -> Fixture {
         newswire::domain::api_keys::create(&app.db, chrono::Utc::now(), "victim", ApiRole::Partner)
             .await
             .unwrap();
-    let category_id =
-        |id| newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Category, id).0;
+    let now = chrono::Utc::now();
+    let tag = |slug: String| newswire::domain::editorial::tags::NewTag {
+        slug,
+        kind: entity::TagKind::Topic,
+        names: vec![(Locale::En, "Topic".into())],
+    };
+    let changes = app.changes();
+    let first =
+        newswire::domain::editorial::tags::create(&app.db, changes, now, tag(format!("t-{n}")))
+            .await
+            .unwrap();
+    let second =
+        newswire::domain::editorial::tags::create(&app.db, changes, now, tag(format!("u-{n}")))
+            .await
+            .unwrap();
+    let photo = newswire::domain::editorial::media::NewPhoto {
+        url: "https://img.example.org/a.jpg".into(),
+        width: 800,
+        height: 600,
+        credit: None,
+        licence: None,
+        texts: Vec::new(),
+    };
+    let (_, photo) = newswire::domain::editorial::media::attach_photo(
+        &app.db, changes, now, article.id, photo, None,
+    )
+    .await
+    .unwrap();
+    use newswire::graphql::ids::{encode, Kind};
     Fixture {
         n,
-        category: category_id(cat.id),
-        empty_category: category_id(empty.id),
+        category: encode(Kind::Category, cat.id).0,
+        empty_category: encode(Kind::Category, empty.id).0,
         article: article_id(&article),
         key_id: key.key.id.to_string(),
+        tag: encode(Kind::Tag, first.id).0,
+        other_tag: encode(Kind::Tag, second.id).0,
+        photo: encode(Kind::Photo, photo.id).0,
     }
 }
 
@@ -96,6 +129,16 @@ fn mutations(f: &Fixture) -> Vec<(&'static str, String, Value, bool)> {
         ("unpublishArticle", "mutation($id: ID!) { unpublishArticle(id: $id) { article { status } } }".into(), json!({ "id": f.article }), false),
         ("archiveArticle", "mutation($id: ID!) { archiveArticle(id: $id) { article { status } } }".into(), json!({ "id": f.article }), false),
         ("deleteArticle", "mutation($id: ID!) { deleteArticle(id: $id) { slug } }".into(), json!({ "id": f.article }), false),
+        ("attachPhoto", "mutation($id: ID!) { attachPhoto(articleId: $id, input: {url: \"https://img.example.org/b.jpg\", width: 640, height: 480}) { media { id } } }".into(), json!({ "id": f.article }), false),
+        ("attachVideo", "mutation($id: ID!) { attachVideo(articleId: $id, input: {provider: YOUTUBE, externalId: \"dQw4w9WgXcQ\"}) { media { id } } }".into(), json!({ "id": f.article }), false),
+        ("setCoverImage", "mutation($id: ID!) { setCoverImage(articleId: $id, input: {url: \"https://img.example.org/c.jpg\", width: 1600, height: 900}) { article { slug } } }".into(), json!({ "id": f.article }), false),
+        ("updateMedia", "mutation($id: ID!) { updateMedia(id: $id, input: {credit: \"Desk\"}) { article { slug } } }".into(), json!({ "id": f.photo }), false),
+        ("reorderMedia", "mutation($id: ID!, $media: [ID!]!) { reorderMedia(articleId: $id, mediaIds: $media) { article { slug } } }".into(), json!({ "id": f.article, "media": [f.photo] }), false),
+        ("detachMedia", "mutation($id: ID!) { detachMedia(id: $id) { article { slug } } }".into(), json!({ "id": f.photo }), false),
+        ("createTag", "mutation($slug: String!) { createTag(input: {slug: $slug, kind: GROUP, names: [{locale: KO, name: \"그룹\"}]}) { tag { slug } } }".into(), json!({ "slug": format!("new-tag-{n}") }), false),
+        ("updateTag", "mutation($id: ID!) { updateTag(id: $id, input: {names: [{locale: JA, name: \"話題\"}]}) { tag { slug } } }".into(), json!({ "id": f.tag }), false),
+        ("mergeTags", "mutation($a: ID!, $b: ID!) { mergeTags(sourceId: $a, targetId: $b) { tag { slug } } }".into(), json!({ "a": f.tag, "b": f.other_tag }), false),
+        ("setArticleTags", "mutation($id: ID!, $tags: [String!]!) { setArticleTags(articleId: $id, tags: $tags) { article { slug } } }".into(), json!({ "id": f.article, "tags": [format!("t-{n}")] }), false),
         ("createApiKey", "mutation { createApiKey(input: {name: \"cms\", role: EDITOR}) { secret } }".into(), json!({}), true),
         ("revokeApiKey", "mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } } }".into(), json!({ "id": f.key_id }), true),
     ]

@@ -65,7 +65,9 @@ async fn run(script: &str, args: &[String], needs_browser: bool) -> Option<Value
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_runs_a_typed_query_offline_under_its_content_security_policy() {
     let app = TestApp::spawn().await;
-    newswire::seed::demo::seed(&app.db).await.unwrap();
+    newswire::seed::demo::seed(&app.db, "http://localhost:8000")
+        .await
+        .unwrap();
     let address = app.listen().await;
     let screenshot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graphiql.png");
     let args = [

@@ -167,11 +167,11 @@ impl TestApp {
             let local = SocketAddr::from(([127, 0, 0, 1], 40_000));
             request.extensions_mut().insert(ConnectInfo(local));
         }
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        // On a task of its own, as the server runs each connection: the request's future
+        // lives on the heap, not on the test thread's stack.
+        let response = tokio::spawn(self.router.clone().oneshot(request))
             .await
+            .expect("the request's task ends")
             .expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
@@ -268,7 +268,7 @@ impl TestApp {
     /// Every row of the content and key tables, to show that a refused write changed nothing.
     pub async fn fingerprint(&self) -> String {
         format!(
-            "{:?}{:?}{:?}{:?}{:?}{:?}",
+            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
             category::Entity::find().all(&self.db).await.unwrap(),
             category_translation::Entity::find()
                 .all(&self.db)
@@ -281,6 +281,20 @@ impl TestApp {
                 .unwrap(),
             article_like::Entity::find().all(&self.db).await.unwrap(),
             entity::api_key::Entity::find().all(&self.db).await.unwrap(),
+            entity::tag::Entity::find().all(&self.db).await.unwrap(),
+            entity::tag_name::Entity::find()
+                .all(&self.db)
+                .await
+                .unwrap(),
+            entity::article_tag::Entity::find()
+                .all(&self.db)
+                .await
+                .unwrap(),
+            entity::media::Entity::find().all(&self.db).await.unwrap(),
+            entity::media_text::Entity::find()
+                .all(&self.db)
+                .await
+                .unwrap(),
         )
     }
 
@@ -328,6 +342,11 @@ impl TestApp {
     }
 
     /// Creates an article from a spec, as a write through this instance would.
+    /// The app's write generations, for domain writes a test makes itself.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
     pub async fn article(&self, spec: ArticleSpec) -> article::Model {
         let row = self.article_from_another_instance(spec).await;
         self.wrote(Change::Articles);

@@ -12,7 +12,9 @@ use crate::helpers::TestApp;
 #[tokio::test]
 async fn the_demo_newsroom_covers_every_language_and_hides_its_drafts() {
     let app = TestApp::spawn().await;
-    seed::on_start(&app.db, SeedMode::Demo).await.unwrap();
+    seed::on_start(&app.db, SeedMode::Demo, "http://localhost:8000")
+        .await
+        .unwrap();
     let categories = category::Entity::find().all(&app.db).await.unwrap();
     assert!(categories.len() >= 8);
     assert!(
@@ -42,7 +44,9 @@ async fn the_demo_newsroom_covers_every_language_and_hides_its_drafts() {
     assert!(!data["mostLiked"].as_array().unwrap().is_empty());
 
     // Seeding on start leaves a database with content alone.
-    seed::on_start(&app.db, SeedMode::Demo).await.unwrap();
+    seed::on_start(&app.db, SeedMode::Demo, "http://localhost:8000")
+        .await
+        .unwrap();
     assert_eq!(
         article::Entity::find().count(&app.db).await.unwrap(),
         articles.len() as u64
@@ -52,7 +56,9 @@ async fn the_demo_newsroom_covers_every_language_and_hides_its_drafts() {
 #[tokio::test]
 async fn synthetic_content_has_translations_likes_and_a_category_tree() {
     let app = TestApp::spawn().await;
-    seed::synthetic::seed(&app.db, 300).await.unwrap();
+    seed::synthetic::seed(&app.db, 300, "http://localhost:8000")
+        .await
+        .unwrap();
     assert_eq!(article::Entity::find().count(&app.db).await.unwrap(), 300);
     assert_eq!(
         article_translation::Entity::find()
@@ -72,7 +78,9 @@ async fn synthetic_content_has_translations_likes_and_a_category_tree() {
         .sum();
     assert_eq!(likes as i64, counted, "like_count matches the like rows");
     // A second run adds more articles after the first ones, reusing the tree.
-    seed::synthetic::seed(&app.db, 10).await.unwrap();
+    seed::synthetic::seed(&app.db, 10, "http://localhost:8000")
+        .await
+        .unwrap();
     assert_eq!(article::Entity::find().count(&app.db).await.unwrap(), 310);
     assert_eq!(category::Entity::find().count(&app.db).await.unwrap(), 40);
     let data = app

@@ -336,3 +336,83 @@ async fn an_article_without_its_original_text_still_gets_a_headline() {
     assert_eq!(data["articles"]["nodes"][0]["title"], "orphan [en]");
     assert_eq!(data["articles"]["nodes"][1]["title"], "plain [ko]");
 }
+
+#[tokio::test]
+async fn a_home_page_with_covers_tags_media_and_related_costs_the_same_for_1_5_and_20() {
+    use newswire::domain::editorial::{media, tags};
+    let app = TestApp::spawn_without_caches().await;
+    let cat = app.category("news", None).await;
+    let now = chrono::Utc::now();
+    for slug in ["idol", "drama", "seoul"] {
+        let new = tags::NewTag {
+            slug: slug.into(),
+            kind: entity::TagKind::Topic,
+            names: vec![
+                (Locale::Ko, format!("{slug}-ko")),
+                (Locale::Ja, format!("{slug}-ja")),
+            ],
+        };
+        tags::create(&app.db, app.changes(), now, new)
+            .await
+            .unwrap();
+    }
+    for i in 0..24i64 {
+        let row = app
+            .article(ArticleSpec::published(&format!("a{i}"), cat.id, i + 1))
+            .await;
+        let chosen: Vec<String> = ["idol", "drama", "seoul"]
+            .iter()
+            .take(1 + (i as usize % 3))
+            .map(|s| (*s).to_owned())
+            .collect();
+        tags::set_article_tags(&app.db, app.changes(), now, row.id, &chosen)
+            .await
+            .unwrap();
+        let photo = |name: &str| media::NewPhoto {
+            url: format!("https://img.example.org/{i}/{name}.jpg"),
+            width: 1600,
+            height: 900,
+            credit: None,
+            licence: None,
+            texts: vec![media::MediaText {
+                locale: Locale::Ja,
+                caption: Some("写真".into()),
+                alt: Some("代替".into()),
+            }],
+        };
+        media::set_cover(&app.db, app.changes(), now, row.id, Some(photo("cover")))
+            .await
+            .unwrap();
+        media::attach_photo(&app.db, app.changes(), now, row.id, photo("g"), None)
+            .await
+            .unwrap();
+    }
+    let query = r#"query($n: Int) { articles(first: $n, locales: [JA]) { nodes {
+        slug title locale likeCount viewerHasLiked category { name }
+        coverImage { url srcset width height alt }
+        tags { slug name kind }
+        media { __typename ... on Photo { url caption } ... on Video { embedUrl } }
+        related(first: 3) { slug title coverImage { url } tags { name } }
+        openGraph { image { url } }
+    } } }"#;
+    let mut counts = Vec::new();
+    for first in [1, 5, 20] {
+        app.take_statements();
+        let data = app.data(query, json!({ "n": first })).await;
+        counts.push(app.take_statements());
+        let nodes = data["articles"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), first as usize);
+        assert!(nodes[0]["coverImage"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("cover"));
+        assert_eq!(nodes[0]["tags"][0]["name"], "idol-ja", "{data}");
+        assert_eq!(nodes[0]["media"][0]["caption"], "写真");
+        assert!(
+            !nodes[0]["related"].as_array().unwrap().is_empty(),
+            "{data}"
+        );
+    }
+    assert_eq!(counts[0], counts[1], "first 1 and 5: {counts:?}");
+    assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
+}

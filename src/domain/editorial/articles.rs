@@ -12,6 +12,7 @@ use crate::domain::{
     access::Audience,
     articles, categories,
     changes::{Change, Changes},
+    search,
     validate::{self, Slug},
     DomainError, DomainResult,
 };
@@ -174,6 +175,7 @@ pub async fn create(
     .map_err(|e| taken(e, "slug", slug.as_str()))?;
     text.article_id = Set(row.id);
     text.insert(&txn).await?;
+    search::index::reindex(&txn, &[row.id]).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -257,6 +259,7 @@ pub async fn upsert_translation(
         )
         .exec_without_returning(&txn)
         .await?;
+    search::index::reindex(&txn, &[id]).await?;
     touch_and_commit(txn, current.into(), now).await
 }
 
@@ -287,6 +290,7 @@ pub async fn delete_translation(
         .filter(article_translation::Column::Locale.eq(locale))
         .exec(&txn)
         .await?;
+    search::index::reindex(&txn, &[id]).await?;
     touch_and_commit(txn, current.into(), now).await
 }
 

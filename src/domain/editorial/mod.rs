@@ -7,6 +7,8 @@
 
 pub mod articles;
 pub mod categories;
+pub mod media;
+pub mod tags;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -1,0 +1,153 @@
+//! Reading photos and videos: an article's cover, its media list and its videos' thumbnails.
+
+use std::{collections::HashMap, sync::Arc};
+
+use chrono::{DateTime, Utc};
+use entity::{article, media, media_text, MediaKind, MediaRole};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::{access::Audience, articles, locale, locale::Locale, DomainResult};
+
+/// A photo or video with its captions and alt texts.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The row.
+    pub row: Arc<media::Model>,
+    /// Its texts, one per locale.
+    pub texts: Arc<[media_text::Model]>,
+}
+
+/// Everything visual an article has.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMedia {
+    /// Its cover photo.
+    pub cover: Option<Item>,
+    /// Its media list, in the editor's order.
+    pub list: Vec<Item>,
+    /// Its videos' thumbnails, by the id of the thumbnail photo.
+    pub thumbnails: HashMap<i64, Item>,
+}
+
+/// The media of each of these articles, by article id: two statements, whatever the number.
+pub async fn of_articles(
+    db: &DatabaseConnection,
+    article_ids: &[i64],
+) -> DomainResult<HashMap<i64, ArticleMedia>> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = media::Entity::find()
+        .filter(media::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(media::Column::ArticleId)
+        .order_by_asc(media::Column::Position)
+        .order_by_asc(media::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
+    let mut texts = texts_of(db, &ids).await?;
+    let mut out: HashMap<i64, ArticleMedia> = HashMap::new();
+    for row in rows {
+        let item = Item {
+            texts: texts.remove(&row.id).unwrap_or_default().into(),
+            row: Arc::new(row),
+        };
+        let media = out.entry(item.row.article_id).or_default();
+        match item.row.role {
+            MediaRole::Cover => media.cover = Some(item),
+            MediaRole::Body => media.list.push(item),
+            MediaRole::Thumbnail => {
+                media.thumbnails.insert(item.row.id, item);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn texts_of(
+    db: &DatabaseConnection,
+    media_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<media_text::Model>>> {
+    if media_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = media_text::Entity::find()
+        .filter(media_text::Column::MediaId.is_in(media_ids.iter().copied()))
+        .order_by_asc(media_text::Column::MediaId)
+        .order_by_asc(media_text::Column::Locale)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i64, Vec<media_text::Model>> = HashMap::new();
+    for row in rows {
+        map.entry(row.media_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// The media item with this id and its article, if `audience` can see the article.
+pub async fn find(
+    db: &DatabaseConnection,
+    audience: Audience,
+    now: DateTime<Utc>,
+    id: i64,
+) -> DomainResult<Option<(Item, article::Model)>> {
+    let Some(row) = media::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(article) = articles::find(db, audience, now, row.article_id).await? else {
+        return Ok(None);
+    };
+    let texts = texts_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    Ok(Some((
+        Item {
+            row: Arc::new(row),
+            texts: texts.into(),
+        },
+        article,
+    )))
+}
+
+/// The article's list items of `kind`, for `EXISTS` in an article query.
+pub fn of_kind(kind: MediaKind) -> SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(media::Entity)
+        .and_where(
+            Expr::col((media::Entity, media::Column::ArticleId))
+                .equals((article::Entity, article::Column::Id)),
+        )
+        .and_where(media::Column::Role.eq(MediaRole::Body))
+        .and_where(media::Column::Kind.eq(kind))
+        .to_owned()
+}
+
+/// The texts to show: the first preferred locale that has some, else the article's
+/// original language, else any.
+pub fn localized<'a>(
+    texts: &'a [media_text::Model],
+    preferred: &[Locale],
+    original: Locale,
+) -> Option<&'a media_text::Model> {
+    let has = |l: Locale| texts.iter().any(|t| t.locale == l);
+    let chosen = locale::pick(preferred, has, original);
+    texts
+        .iter()
+        .find(|t| t.locale == chosen)
+        .or_else(|| texts.first())
+}
+
+/// The embed and watch URLs of a video at its provider.
+pub fn video_urls(provider: entity::VideoProvider, id: &str) -> (String, String) {
+    match provider {
+        entity::VideoProvider::Youtube => (
+            format!("https://www.youtube-nocookie.com/embed/{id}"),
+            format!("https://www.youtube.com/watch?v={id}"),
+        ),
+        entity::VideoProvider::Vimeo => (
+            format!("https://player.vimeo.com/video/{id}"),
+            format!("https://vimeo.com/{id}"),
+        ),
+    }
+}

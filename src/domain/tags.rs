@@ -1,0 +1,177 @@
+//! Reading tags: by slug, by kind in pages, and the tags of a page of articles.
+
+use std::{collections::HashMap, sync::Arc};
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use entity::{article_tag, tag, tag_name, TagKind};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::{locale, locale::Locale, page::Page, validate, DomainError, DomainResult};
+
+/// A tag with its names in every language it has one in.
+#[derive(Debug, Clone)]
+pub struct TagView {
+    /// The tag.
+    pub tag: Arc<tag::Model>,
+    /// Its names.
+    pub names: Arc<[tag_name::Model]>,
+}
+
+/// The tag with this slug.
+pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> DomainResult<Option<tag::Model>> {
+    if !validate::is_slug(slug) {
+        return Ok(None);
+    }
+    Ok(tag::Entity::find()
+        .filter(tag::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// The tag with this id.
+pub async fn by_id(db: &DatabaseConnection, id: i64) -> DomainResult<Option<tag::Model>> {
+    Ok(tag::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The names of each of these tags, by tag id.
+pub async fn names_of(
+    db: &DatabaseConnection,
+    tag_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<tag_name::Model>>> {
+    if tag_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = tag_name::Entity::find()
+        .filter(tag_name::Column::TagId.is_in(tag_ids.iter().copied()))
+        .order_by_asc(tag_name::Column::TagId)
+        .order_by_asc(tag_name::Column::Locale)
+        .all(db)
+        .await?;
+    let mut map: HashMap<i64, Vec<tag_name::Model>> = HashMap::new();
+    for row in rows {
+        map.entry(row.tag_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// These tags with their names, by tag id.
+pub async fn views(db: &DatabaseConnection, tags: Vec<tag::Model>) -> DomainResult<Vec<TagView>> {
+    let ids: Vec<i64> = tags.iter().map(|t| t.id).collect();
+    let mut names = names_of(db, &ids).await?;
+    Ok(tags
+        .into_iter()
+        .map(|tag| TagView {
+            names: names.remove(&tag.id).unwrap_or_default().into(),
+            tag: Arc::new(tag),
+        })
+        .collect())
+}
+
+/// The tags of each of these articles, in the editor's order, by article id: two
+/// statements, whatever the number of articles.
+pub async fn of_articles(
+    db: &DatabaseConnection,
+    article_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<TagView>>> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links = article_tag::Entity::find()
+        .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(article_tag::Column::ArticleId)
+        .order_by_asc(article_tag::Column::Position)
+        .find_also_related(tag::Entity)
+        .all(db)
+        .await?;
+    let mut tag_ids: Vec<i64> = links.iter().map(|(link, _)| link.tag_id).collect();
+    tag_ids.sort_unstable();
+    tag_ids.dedup();
+    let names: HashMap<i64, Arc<[tag_name::Model]>> = names_of(db, &tag_ids)
+        .await?
+        .into_iter()
+        .map(|(id, names)| (id, names.into()))
+        .collect();
+    let mut shared: HashMap<i64, Arc<tag::Model>> = HashMap::new();
+    let mut out: HashMap<i64, Vec<TagView>> = HashMap::new();
+    for (link, tag) in links {
+        let Some(tag) = tag else { continue };
+        let tag = shared
+            .entry(tag.id)
+            .or_insert_with(|| Arc::new(tag))
+            .clone();
+        out.entry(link.article_id).or_default().push(TagView {
+            names: names.get(&tag.id).cloned().unwrap_or_else(|| Arc::from([])),
+            tag,
+        });
+    }
+    Ok(out)
+}
+
+/// The name to show: the first preferred locale that has one, else Korean, else English,
+/// else any.
+pub fn localized<'a>(names: &'a [tag_name::Model], preferred: &[Locale]) -> Option<&'a str> {
+    let has = |l: Locale| names.iter().any(|n| n.locale == l);
+    let home = if has(Locale::Ko) {
+        Locale::Ko
+    } else {
+        Locale::En
+    };
+    let chosen = locale::pick(preferred, has, home);
+    names
+        .iter()
+        .find(|n| n.locale == chosen)
+        .or_else(|| names.first())
+        .map(|n| n.name.as_str())
+}
+
+/// A position in the list of tags: the slug of the last tag a client saw.
+fn decode_cursor(cursor: &str) -> DomainResult<String> {
+    let invalid = || DomainError::invalid("after", format!("`{cursor}` is not a tag cursor"));
+    let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
+    let raw = String::from_utf8(raw).map_err(|_| invalid())?;
+    raw.strip_prefix("T:")
+        .filter(|slug| validate::is_slug(slug))
+        .map(str::to_owned)
+        .ok_or_else(invalid)
+}
+
+/// The cursor of `tag` in the list of tags.
+pub fn cursor_of(tag: &tag::Model) -> String {
+    URL_SAFE_NO_PAD.encode(format!("T:{}", tag.slug))
+}
+
+/// One page of tags (of one kind, if given) in slug order, after the cursor `after`.
+pub async fn list(
+    db: &DatabaseConnection,
+    kind: Option<TagKind>,
+    size: u64,
+    after: Option<&str>,
+) -> DomainResult<Page<tag::Model>> {
+    let mut query = tag::Entity::find().order_by_asc(tag::Column::Slug);
+    if let Some(kind) = kind {
+        query = query.filter(tag::Column::Kind.eq(kind));
+    }
+    if let Some(cursor) = after {
+        query = query.filter(tag::Column::Slug.gt(decode_cursor(cursor)?));
+    }
+    let mut items = query.limit(size + 1).all(db).await?;
+    let more = items.len() as u64 > size;
+    items.truncate(size as usize);
+    Ok(Page {
+        items,
+        has_next_page: more,
+        has_previous_page: after.is_some(),
+    })
+}
+
+/// How many tags there are (of one kind, if given).
+pub async fn count(db: &DatabaseConnection, kind: Option<TagKind>) -> DomainResult<u64> {
+    let mut query = tag::Entity::find();
+    if let Some(kind) = kind {
+        query = query.filter(tag::Column::Kind.eq(kind));
+    }
+    Ok(query.count(db).await?)
+}
