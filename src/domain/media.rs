@@ -31,7 +31,8 @@ pub struct ArticleMedia {
     pub thumbnails: HashMap<i64, Item>,
 }
 
-/// The media of each of these articles, by article id: two statements, whatever the number.
+/// The media of each of these articles, with their texts, by article id: one statement,
+/// whatever the number.
 pub async fn of_articles(
     db: &DatabaseConnection,
     article_ids: &[i64],
@@ -44,14 +45,13 @@ pub async fn of_articles(
         .order_by_asc(media::Column::ArticleId)
         .order_by_asc(media::Column::Position)
         .order_by_asc(media::Column::Id)
+        .find_with_related(media_text::Entity)
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
-    let mut texts = texts_of(db, &ids).await?;
     let mut out: HashMap<i64, ArticleMedia> = HashMap::new();
-    for row in rows {
+    for (row, texts) in rows {
         let item = Item {
-            texts: texts.remove(&row.id).unwrap_or_default().into(),
+            texts: texts.into(),
             row: Arc::new(row),
         };
         let media = out.entry(item.row.article_id).or_default();

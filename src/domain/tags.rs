@@ -5,8 +5,8 @@ use std::{collections::HashMap, sync::Arc};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use entity::{article_tag, tag, tag_name, TagKind};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
 use super::{locale, locale::Locale, page::Page, validate, DomainError, DomainResult};
@@ -70,8 +70,22 @@ pub async fn views(db: &DatabaseConnection, tags: Vec<tag::Model>) -> DomainResu
         .collect())
 }
 
-/// The tags of each of these articles, in the editor's order, by article id: two
-/// statements, whatever the number of articles.
+/// A row of the statement that reads the tags of a page of articles: a link, its tag, and
+/// one of the tag's names.
+#[derive(Debug, FromQueryResult)]
+struct TagRow {
+    article_id: i64,
+    tag_id: i64,
+    slug: String,
+    kind: TagKind,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    locale: Option<Locale>,
+    name: Option<String>,
+}
+
+/// The tags of each of these articles with their names, in the editor's order, by article
+/// id: one statement, whatever the number of articles.
 pub async fn of_articles(
     db: &DatabaseConnection,
     article_ids: &[i64],
@@ -79,33 +93,71 @@ pub async fn of_articles(
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let links = article_tag::Entity::find()
+    let rows = article_tag::Entity::find()
+        .select_only()
+        .column(article_tag::Column::ArticleId)
+        .column(article_tag::Column::TagId)
+        .column(tag::Column::Slug)
+        .column(tag::Column::Kind)
+        .column(tag::Column::CreatedAt)
+        .column(tag::Column::UpdatedAt)
+        .column(tag_name::Column::Locale)
+        .column(tag_name::Column::Name)
+        .join(JoinType::InnerJoin, article_tag::Relation::Tag.def())
+        .join(JoinType::LeftJoin, tag::Relation::Name.def())
         .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
         .order_by_asc(article_tag::Column::ArticleId)
         .order_by_asc(article_tag::Column::Position)
-        .find_also_related(tag::Entity)
+        .order_by_asc(article_tag::Column::TagId)
+        .order_by_asc(tag_name::Column::Locale)
+        .into_model::<TagRow>()
         .all(db)
         .await?;
-    let mut tag_ids: Vec<i64> = links.iter().map(|(link, _)| link.tag_id).collect();
-    tag_ids.sort_unstable();
-    tag_ids.dedup();
-    let names: HashMap<i64, Arc<[tag_name::Model]>> = names_of(db, &tag_ids)
-        .await?
-        .into_iter()
-        .map(|(id, names)| (id, names.into()))
-        .collect();
-    let mut shared: HashMap<i64, Arc<tag::Model>> = HashMap::new();
-    let mut out: HashMap<i64, Vec<TagView>> = HashMap::new();
-    for (link, tag) in links {
-        let Some(tag) = tag else { continue };
-        let tag = shared
-            .entry(tag.id)
-            .or_insert_with(|| Arc::new(tag))
-            .clone();
-        out.entry(link.article_id).or_default().push(TagView {
-            names: names.get(&tag.id).cloned().unwrap_or_else(|| Arc::from([])),
-            tag,
+    // Rows come grouped by article, then tag; a tag's row and names are shared by every
+    // article of the page that carries it.
+    let mut shared: HashMap<i64, (Arc<tag::Model>, Vec<tag_name::Model>)> = HashMap::new();
+    let mut links: Vec<(i64, i64)> = Vec::new();
+    for row in rows {
+        if links.last() != Some(&(row.article_id, row.tag_id)) {
+            links.push((row.article_id, row.tag_id));
+        }
+        let (_, names) = shared.entry(row.tag_id).or_insert_with(|| {
+            let tag = tag::Model {
+                id: row.tag_id,
+                slug: row.slug.clone(),
+                kind: row.kind,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            };
+            (Arc::new(tag), Vec::new())
         });
+        if let (Some(locale), Some(name)) = (row.locale, row.name) {
+            if !names.iter().any(|n| n.locale == locale) {
+                names.push(tag_name::Model {
+                    tag_id: row.tag_id,
+                    locale,
+                    name,
+                });
+            }
+        }
+    }
+    let views: HashMap<i64, TagView> = shared
+        .into_iter()
+        .map(|(id, (tag, names))| {
+            (
+                id,
+                TagView {
+                    tag,
+                    names: names.into(),
+                },
+            )
+        })
+        .collect();
+    let mut out: HashMap<i64, Vec<TagView>> = HashMap::new();
+    for (article, tag) in links {
+        if let Some(view) = views.get(&tag) {
+            out.entry(article).or_default().push(view.clone());
+        }
     }
     Ok(out)
 }

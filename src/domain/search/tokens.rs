@@ -17,7 +17,9 @@
 
 use std::{collections::HashMap, ops::Range, sync::LazyLock};
 
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use unicode_normalization::{
+    char::is_combining_mark, is_nfkc_quick, IsNormalized, UnicodeNormalization,
+};
 
 /// The longest token kept; longer words are cut (the index holds bounded terms).
 const MAX_TOKEN_CHARS: usize = 64;
@@ -105,45 +107,67 @@ fn runs(text: &str) -> Vec<Vec<Folded>> {
     };
     for (start, original) in text.char_indices() {
         let span = start..start + original.len_utf8();
-        let normalized: Vec<char> = if original.is_ascii() {
-            vec![original]
+        let stable =
+            original.is_ascii() || is_nfkc_quick(std::iter::once(original)) == IsNormalized::Yes;
+        let single = [original];
+        let decomposed: Vec<char>;
+        let chars: &[char] = if stable {
+            &single
         } else {
-            original.to_string().nfkc().collect()
+            decomposed = original.to_string().nfkc().collect();
+            &decomposed
         };
-        for n in normalized {
+        for &n in chars {
             let kind = class(n);
-            let folded: Vec<(char, Class)> = match kind {
-                Class::Cjk => vec![(SIMPLIFIED.get(&n).copied().unwrap_or(n), kind)],
-                Class::Thai => vec![(n, kind)],
-                Class::Mark => vec![(n, kind)],
-                Class::Separator => vec![],
-                Class::Word => fold_word_char(n),
-            };
-            if kind == Class::Separator {
-                push(&mut runs, &mut current);
-                continue;
-            }
-            for (c, kind) in folded {
-                let kind = match kind {
-                    Class::Mark => match current.last() {
-                        Some(last) if last.class == Class::Thai => Class::Thai,
-                        _ => continue,
-                    },
-                    other => other,
-                };
-                if current.last().is_some_and(|last| last.class != kind) {
-                    push(&mut runs, &mut current);
+            match kind {
+                Class::Separator => push(&mut runs, &mut current),
+                Class::Cjk => add(
+                    &mut runs,
+                    &mut current,
+                    SIMPLIFIED.get(&n).copied().unwrap_or(n),
+                    kind,
+                    &span,
+                ),
+                Class::Thai | Class::Mark => add(&mut runs, &mut current, n, kind, &span),
+                Class::Word if n.is_ascii() => {
+                    add(&mut runs, &mut current, n.to_ascii_lowercase(), kind, &span);
                 }
-                current.push(Folded {
-                    c,
-                    class: kind,
-                    span: span.clone(),
-                });
+                Class::Word => {
+                    for (c, kind) in fold_word_char(n) {
+                        add(&mut runs, &mut current, c, kind, &span);
+                    }
+                }
             }
         }
     }
     push(&mut runs, &mut current);
     runs
+}
+
+/// Adds a normalized character to the current run, or starts a new run with it; a combining
+/// mark only joins a Thai run.
+fn add(
+    runs: &mut Vec<Vec<Folded>>,
+    current: &mut Vec<Folded>,
+    c: char,
+    kind: Class,
+    span: &Range<usize>,
+) {
+    let kind = match kind {
+        Class::Mark => match current.last() {
+            Some(last) if last.class == Class::Thai => Class::Thai,
+            _ => return,
+        },
+        other => other,
+    };
+    if current.last().is_some_and(|last| last.class != kind) {
+        runs.push(std::mem::take(current));
+    }
+    current.push(Folded {
+        c,
+        class: kind,
+        span: span.clone(),
+    });
 }
 
 /// A letter or digit of a spaced script, lower-cased and without its diacritics.
