@@ -5,11 +5,11 @@ use std::{collections::HashMap, sync::Arc};
 use chrono::{DateTime, Utc};
 use entity::{article, media, media_text, MediaKind, MediaRole};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::{access::Audience, articles, locale, locale::Locale, DomainResult};
+use super::{access::Audience, articles, columns::Columns, locale, locale::Locale, DomainResult};
 
 /// A photo or video with its captions and alt texts.
 #[derive(Debug, Clone)]
@@ -31,8 +31,35 @@ pub struct ArticleMedia {
     pub thumbnails: HashMap<i64, Item>,
 }
 
+/// The `media` columns the statement of [`of_articles`] reads, in the order it decodes them.
+const MEDIA_COLUMNS: [media::Column; 16] = [
+    media::Column::Id,
+    media::Column::ArticleId,
+    media::Column::Kind,
+    media::Column::Role,
+    media::Column::Position,
+    media::Column::Url,
+    media::Column::Width,
+    media::Column::Height,
+    media::Column::Provider,
+    media::Column::ExternalId,
+    media::Column::DurationSeconds,
+    media::Column::ThumbnailId,
+    media::Column::Credit,
+    media::Column::Licence,
+    media::Column::CreatedAt,
+    media::Column::UpdatedAt,
+];
+
+/// The `media_text` columns read after them.
+const TEXT_COLUMNS: [media_text::Column; 3] = [
+    media_text::Column::Locale,
+    media_text::Column::Caption,
+    media_text::Column::Alt,
+];
+
 /// The media of each of these articles, with their texts, by article id: one statement,
-/// whatever the number.
+/// whatever the number, read by position (a page's worth of rows, one per text).
 pub async fn of_articles(
     db: &DatabaseConnection,
     article_ids: &[i64],
@@ -40,14 +67,44 @@ pub async fn of_articles(
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = media::Entity::find()
-        .filter(media::Column::ArticleId.is_in(article_ids.iter().copied()))
-        .order_by_asc(media::Column::ArticleId)
-        .order_by_asc(media::Column::Position)
-        .order_by_asc(media::Column::Id)
-        .find_with_related(media_text::Entity)
-        .all(db)
-        .await?;
+    let statement = Query::select()
+        .columns(MEDIA_COLUMNS.map(|c| (media::Entity, c)))
+        .columns(TEXT_COLUMNS.map(|c| (media_text::Entity, c)))
+        .from(media::Entity)
+        .join(
+            JoinType::LeftJoin,
+            media_text::Entity,
+            Expr::col((media_text::Entity, media_text::Column::MediaId))
+                .equals((media::Entity, media::Column::Id)),
+        )
+        .and_where(
+            Expr::col((media::Entity, media::Column::ArticleId)).is_in(article_ids.iter().copied()),
+        )
+        .order_by((media::Entity, media::Column::ArticleId), Order::Asc)
+        .order_by((media::Entity, media::Column::Position), Order::Asc)
+        .order_by((media::Entity, media::Column::Id), Order::Asc)
+        .to_owned();
+    let backend = db.get_database_backend();
+    let results = db.query_all_raw(backend.build(&statement)).await?;
+    let mut rows: Vec<(media::Model, Vec<media_text::Model>)> = Vec::new();
+    for result in &results {
+        let mut columns = Columns::of(result);
+        let row = read_media(&mut columns)?;
+        let locale: Option<Locale> = columns.mapped()?;
+        let caption: Option<String> = columns.value()?;
+        let alt: Option<String> = columns.value()?;
+        if rows.last().is_none_or(|(last, _)| last.id != row.id) {
+            rows.push((row, Vec::new()));
+        }
+        if let (Some(locale), Some((media, texts))) = (locale, rows.last_mut()) {
+            texts.push(media_text::Model {
+                media_id: media.id,
+                locale,
+                caption,
+                alt,
+            });
+        }
+    }
     let mut out: HashMap<i64, ArticleMedia> = HashMap::new();
     for (row, texts) in rows {
         let item = Item {
@@ -64,6 +121,28 @@ pub async fn of_articles(
         }
     }
     Ok(out)
+}
+
+/// Reads a media row from the next columns, [`MEDIA_COLUMNS`] in order.
+fn read_media(columns: &mut Columns<'_>) -> Result<media::Model, DbErr> {
+    Ok(media::Model {
+        id: columns.value()?,
+        article_id: columns.value()?,
+        kind: columns.mapped()?,
+        role: columns.mapped()?,
+        position: columns.value()?,
+        url: columns.value()?,
+        width: columns.value()?,
+        height: columns.value()?,
+        provider: columns.mapped()?,
+        external_id: columns.value()?,
+        duration_seconds: columns.value()?,
+        thumbnail_id: columns.value()?,
+        credit: columns.value()?,
+        licence: columns.value()?,
+        created_at: columns.value()?,
+        updated_at: columns.value()?,
+    })
 }
 
 async fn texts_of(

@@ -5,11 +5,13 @@ use std::{collections::HashMap, sync::Arc};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use entity::{article_tag, tag, tag_name, TagKind};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, RelationTrait,
 };
 
-use super::{locale, locale::Locale, page::Page, validate, DomainError, DomainResult};
+use super::{
+    columns::Columns, locale, locale::Locale, page::Page, validate, DomainError, DomainResult,
+};
 
 /// A tag with its names in every language it has one in.
 #[derive(Debug, Clone)]
@@ -72,7 +74,6 @@ pub async fn views(db: &DatabaseConnection, tags: Vec<tag::Model>) -> DomainResu
 
 /// A row of the statement that reads the tags of a page of articles: a link, its tag, and
 /// one of the tag's names.
-#[derive(Debug, FromQueryResult)]
 struct TagRow {
     article_id: i64,
     tag_id: i64,
@@ -84,8 +85,25 @@ struct TagRow {
     name: Option<String>,
 }
 
+impl TagRow {
+    /// Reads the row by position, in the order [`of_articles`] selects the columns.
+    fn read(result: &QueryResult) -> Result<Self, DbErr> {
+        let mut columns = Columns::of(result);
+        Ok(TagRow {
+            article_id: columns.value()?,
+            tag_id: columns.value()?,
+            slug: columns.value()?,
+            kind: columns.mapped()?,
+            created_at: columns.value()?,
+            updated_at: columns.value()?,
+            locale: columns.mapped()?,
+            name: columns.value()?,
+        })
+    }
+}
+
 /// The tags of each of these articles with their names, in the editor's order, by article
-/// id: one statement, whatever the number of articles.
+/// id: one statement, whatever the number of articles, read by position.
 pub async fn of_articles(
     db: &DatabaseConnection,
     article_ids: &[i64],
@@ -93,7 +111,7 @@ pub async fn of_articles(
     if article_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = article_tag::Entity::find()
+    let statement = article_tag::Entity::find()
         .select_only()
         .column(article_tag::Column::ArticleId)
         .column(article_tag::Column::TagId)
@@ -110,9 +128,14 @@ pub async fn of_articles(
         .order_by_asc(article_tag::Column::Position)
         .order_by_asc(article_tag::Column::TagId)
         .order_by_asc(tag_name::Column::Locale)
-        .into_model::<TagRow>()
-        .all(db)
-        .await?;
+        .into_query();
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(backend.build(&statement))
+        .await?
+        .iter()
+        .map(TagRow::read)
+        .collect::<Result<Vec<_>, DbErr>>()?;
     // Rows come grouped by article, then tag; a tag's row and names are shared by every
     // article of the page that carries it.
     let mut shared: HashMap<i64, (Arc<tag::Model>, Vec<tag_name::Model>)> = HashMap::new();
