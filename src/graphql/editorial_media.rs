@@ -110,14 +110,6 @@ pub struct UpdateMediaInput {
     pub texts: Option<Vec<MediaTextInput>>,
 }
 
-fn maybe<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
-
 /// A media item a mutation attached, and its article.
 #[derive(SimpleObject)]
 pub struct MediaPayload {
@@ -274,9 +266,9 @@ impl MediaMutation {
             url: input.url,
             width: input.width,
             height: input.height,
-            duration_seconds: maybe(input.duration_seconds),
-            credit: maybe(input.credit),
-            licence: maybe(input.licence),
+            duration_seconds: input.duration_seconds.into(),
+            credit: input.credit.into(),
+            licence: input.licence.into(),
             texts: input
                 .texts
                 .map(|texts| texts.into_iter().map(Into::into).collect()),
