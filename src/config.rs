@@ -128,6 +128,18 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_DB_POOL_SIZE", default_value_t = default_pool_size())]
     pub db_pool_size: u32,
 
+    /// How many of the newest matching documents a search ranks before it looks at older
+    /// ones (at least 16): a page of hits is the best of this window, and the next pages
+    /// go on to windows four times larger, so a search costs what its pages need rather
+    /// than what its query matches.
+    #[arg(
+        long,
+        env = "NEWSWIRE_SEARCH_WINDOW",
+        default_value_t = 50,
+        value_parser = clap::value_parser!(u64).range(16..)
+    )]
+    pub search_window: u64,
+
     /// Origins allowed to call the API from a browser (comma-separated; `*` for any).
     #[arg(
         long,

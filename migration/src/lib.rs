@@ -10,6 +10,7 @@ mod m20261126_000004_create_api_keys;
 mod m20261126_000005_index_likes_by_liker;
 mod m20261202_000006_create_tags_and_media;
 mod m20261202_000007_create_search_index;
+mod m20261203_000008_add_search_recency_terms;
 
 /// Applies newswire's migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_index_likes_by_liker::Migration),
             Box::new(m20261202_000006_create_tags_and_media::Migration),
             Box::new(m20261202_000007_create_search_index::Migration),
+            Box::new(m20261203_000008_add_search_recency_terms::Migration),
         ]
     }
 }

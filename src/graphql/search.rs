@@ -74,7 +74,9 @@ impl SearchEdge {
         InOrder(Article::new(self.hit.row.clone(), self.locales.clone()))
     }
 
-    /// How well the article matches, higher is better; comparable within one search only.
+    /// How well the article matches: 3 when the whole query is in a headline, 2 in tag names
+    /// and standfirst, 1 in the body. Hits come best first among the newest matches, then
+    /// best first among older ones (each window of matches ranked on its own).
     async fn score(&self) -> f64 {
         self.hit.score
     }
@@ -161,7 +163,8 @@ impl SearchQuery {
     /// Japanese, Chinese and Thai sentences, Korean words with their particles, Vietnamese
     /// with or without tone marks, Simplified and Traditional characters alike; case and
     /// accents do not matter. Quotes, operators and other syntax are searched for as text.
-    /// A blank query is BAD_USER_INPUT.
+    /// A blank query is BAD_USER_INPUT. Hits are ranked among the newest matching
+    /// documents first (the server's search window), then among older ones.
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -196,7 +199,8 @@ impl SearchQuery {
             .resolve(db, context::directory(ctx)?, context::audience(ctx)?)
             .await
             .gql()?;
-        let page = search::search(db, Utc::now(), &filter, &query, size, after)
+        let window = context::config(ctx)?.search_window;
+        let page = search::search(db, Utc::now(), &filter, &query, size, after, window)
             .await
             .gql()?;
         let look = ctx.look_ahead();

@@ -681,6 +681,15 @@ pub async fn seed(db: &DatabaseConnection, count: u64, site: &str) -> Result<(),
     // Fresh planner statistics: without them the first queries after a bulk load can pick
     // full scans over the indexes.
     db.execute_unprepared("ANALYZE").await?;
+    // A bulk load leaves the search index in many pieces that every search would read
+    // through: FTS5 merges its segments, PostgreSQL moves the GIN index's pending entries
+    // into the index proper.
+    db.execute_unprepared(if postgres {
+        "SELECT gin_clean_pending_list('search_document_tokens')"
+    } else {
+        "INSERT INTO search_index (search_index) VALUES ('optimize')"
+    })
+    .await?;
     tracing::info!(
         articles = count,
         likes = total_likes,

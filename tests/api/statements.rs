@@ -339,6 +339,61 @@ async fn an_article_without_its_original_text_still_gets_a_headline() {
 
 #[tokio::test]
 async fn a_home_page_with_covers_tags_media_and_related_costs_the_same_for_1_5_and_20() {
+    let app = illustrated_newsroom().await;
+    let query = r#"query($n: Int) { articles(first: $n, locales: [JA]) { nodes {
+        slug title locale likeCount viewerHasLiked category { name }
+        coverImage { url srcset width height alt }
+        tags { slug name kind }
+        media { __typename ... on Photo { url caption } ... on Video { embedUrl } }
+        related(first: 3) { slug title coverImage { url } tags { name } }
+        openGraph { image { url } }
+    } } }"#;
+    let mut counts = Vec::new();
+    for first in [1, 5, 20] {
+        app.take_statements();
+        let data = app.data(query, json!({ "n": first })).await;
+        counts.push(app.take_statements());
+        let nodes = data["articles"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), first as usize);
+        assert!(nodes[0]["coverImage"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("cover"));
+        assert_eq!(nodes[0]["tags"][0]["name"], "idol-ja", "{data}");
+        assert_eq!(nodes[0]["media"][0]["caption"], "写真");
+        assert!(
+            !nodes[0]["related"].as_array().unwrap().is_empty(),
+            "{data}"
+        );
+    }
+    assert_eq!(counts[0], counts[1], "first 1 and 5: {counts:?}");
+    assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
+}
+
+#[tokio::test]
+async fn a_page_of_search_hits_with_covers_and_tags_costs_the_same_for_1_5_and_20() {
+    let app = illustrated_newsroom().await;
+    let query = r#"query($n: Int) { search(query: "idol", first: $n, locales: [JA]) {
+        edges { cursor score snippet node { slug title coverImage { url } tags { name } } }
+        pageInfo { hasNextPage }
+    } }"#;
+    let mut counts = Vec::new();
+    for first in [1, 5, 20] {
+        app.take_statements();
+        let data = app.data(query, json!({ "n": first })).await;
+        counts.push(app.take_statements());
+        let edges = data["search"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), first as usize, "{data}");
+        assert_eq!(edges[0]["score"], 2.0, "matched by a tag name: {data}");
+        assert!(edges[0]["node"]["coverImage"]["url"].is_string(), "{data}");
+    }
+    assert_eq!(counts[0], counts[1], "first 1 and 5: {counts:?}");
+    assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
+}
+
+/// 24 published articles, each with a cover, a photo in its gallery and one to three of the
+/// tags idol, drama and seoul, on a server without caches.
+async fn illustrated_newsroom() -> TestApp {
     use newswire::domain::editorial::{media, tags};
     let app = TestApp::spawn_without_caches().await;
     let cat = app.category("news", None).await;
@@ -387,32 +442,5 @@ async fn a_home_page_with_covers_tags_media_and_related_costs_the_same_for_1_5_a
             .await
             .unwrap();
     }
-    let query = r#"query($n: Int) { articles(first: $n, locales: [JA]) { nodes {
-        slug title locale likeCount viewerHasLiked category { name }
-        coverImage { url srcset width height alt }
-        tags { slug name kind }
-        media { __typename ... on Photo { url caption } ... on Video { embedUrl } }
-        related(first: 3) { slug title coverImage { url } tags { name } }
-        openGraph { image { url } }
-    } } }"#;
-    let mut counts = Vec::new();
-    for first in [1, 5, 20] {
-        app.take_statements();
-        let data = app.data(query, json!({ "n": first })).await;
-        counts.push(app.take_statements());
-        let nodes = data["articles"]["nodes"].as_array().unwrap();
-        assert_eq!(nodes.len(), first as usize);
-        assert!(nodes[0]["coverImage"]["url"]
-            .as_str()
-            .unwrap()
-            .contains("cover"));
-        assert_eq!(nodes[0]["tags"][0]["name"], "idol-ja", "{data}");
-        assert_eq!(nodes[0]["media"][0]["caption"], "写真");
-        assert!(
-            !nodes[0]["related"].as_array().unwrap().is_empty(),
-            "{data}"
-        );
-    }
-    assert_eq!(counts[0], counts[1], "first 1 and 5: {counts:?}");
-    assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
+    app
 }

@@ -46,6 +46,15 @@ pub fn rowid(article: i64, locale: Locale) -> i64 {
     article * 8 + place as i64
 }
 
+/// The article and locale of the document with SQLite rowid `rowid`.
+pub fn document_of_rowid(rowid: i64) -> (i64, Locale) {
+    let place = rowid.rem_euclid(8) as usize;
+    (
+        rowid.div_euclid(8),
+        Locale::ALL[place.min(Locale::ALL.len() - 1)],
+    )
+}
+
 /// The article a SQLite rowid belongs to, in SQL.
 pub const ARTICLE_OF_ROWID: &str = "rowid / 8";
 
@@ -53,9 +62,21 @@ pub const ARTICLE_OF_ROWID: &str = "rowid / 8";
 const PG_POSITIONS_PER_TERM: usize = 255;
 const PG_LAST_POSITION: usize = 16_383;
 
-/// A `tsvector` literal of `document`: title terms weighted A, tag names B, summary C, body
-/// D, with a gap of one position between fields so that no phrase spans two of them.
-fn tsvector(document: &Document<'_>) -> String {
+/// How many consecutive article ids share a PostgreSQL recency term (see [`recency_term`]).
+/// Part of the stored documents: the migration that added the terms uses the same number.
+pub const PG_RECENCY_SPAN: i64 = 4096;
+
+/// The term, in every PostgreSQL document of the articles with ids in `bucket`'s span of
+/// [`PG_RECENCY_SPAN`], that lets the GIN index find the newest matches without reading
+/// the older ones. No text yields it: the tokenizer never keeps `~`.
+pub fn recency_term(bucket: i64) -> String {
+    format!("~r{bucket}")
+}
+
+/// A `tsvector` literal of `article`'s `document`: title terms weighted A, tag names B,
+/// summary C, body D, with a gap of one position between fields so that no phrase spans
+/// two of them, and the article's recency term (without a position).
+fn tsvector(article: i64, document: &Document<'_>) -> String {
     let mut terms: BTreeMap<String, Vec<(usize, char)>> = BTreeMap::new();
     let mut position = 1;
     for (field, tokens) in Field::ALL.iter().zip(document.fields()) {
@@ -95,6 +116,12 @@ fn tsvector(document: &Document<'_>) -> String {
             out.push(*w);
         }
     }
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push('\'');
+    out.push_str(&recency_term(article.div_euclid(PG_RECENCY_SPAN)));
+    out.push('\'');
     out
 }
 
@@ -218,7 +245,7 @@ pub async fn write<C: ConnectionTrait>(
                     let n = values.len();
                     values.push((*article).into());
                     values.push(locale.code().into());
-                    values.push(tsvector(document).into());
+                    values.push(tsvector(*article, document).into());
                     format!("(${}, ${}, ${}::tsvector)", n + 1, n + 2, n + 3)
                 })
                 .collect(),
@@ -262,7 +289,8 @@ mod tests {
             summary: "",
             body: "<p>it's BTS</p>",
         };
-        let vector = tsvector(&document);
+        let vector = tsvector(4097, &document);
+        assert!(vector.ends_with(" '~r1'"), "{vector}");
         assert!(vector.contains("'bts':1A,"), "{vector}");
         assert!(vector.contains("'컴백':2A"), "{vector}");
         assert!(vector.contains("'방탄':"), "{vector}");
@@ -273,5 +301,7 @@ mod tests {
     fn rowids_keep_an_articles_documents_together() {
         assert_eq!(rowid(3, Locale::Ko), 24);
         assert_eq!(rowid(3, Locale::Vi), 31);
+        assert_eq!(document_of_rowid(31), (3, Locale::Vi));
+        assert_eq!(document_of_rowid(24), (3, Locale::Ko));
     }
 }
