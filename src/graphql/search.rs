@@ -35,23 +35,29 @@ pub struct SearchEdge {
 impl SearchEdge {
     /// The snippet of `texts` (the article's translations): from the served translation if
     /// the query matches it, else from the first that it matches, trying the title, then
-    /// the summary, then the body.
+    /// the summary, then the body. Only the translations whose documents matched are read.
     fn snippet_of(&self, texts: &[article_translation::Model]) -> String {
         let has = |l| texts.iter().any(|t| t.locale == l);
         let served = domain_locale::pick(&self.locales, has, self.hit.row.original_locale);
         let mut ordered: Vec<&article_translation::Model> = texts.iter().collect();
         ordered.sort_by_key(|t| t.locale != served);
-        for translation in &ordered {
-            let body = text::plain(&translation.body);
-            let fields = [
+        let matched = ordered
+            .iter()
+            .filter(|t| self.hit.matched.contains(&t.locale));
+        for translation in matched {
+            let heading = [
                 Some(translation.title.as_str()),
                 translation.summary.as_deref(),
-                Some(body.trim()),
             ];
-            for field in fields.into_iter().flatten() {
+            for field in heading.into_iter().flatten() {
                 if let Some(snippet) = text::snippet(field, &self.phrases) {
                     return snippet;
                 }
+            }
+            if let Some(snippet) =
+                text::snippet(text::plain(&translation.body).trim(), &self.phrases)
+            {
+                return snippet;
             }
         }
         ordered

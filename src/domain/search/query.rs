@@ -95,18 +95,33 @@ impl Match {
     }
 
     /// A `tsquery` that every matching document meets and that the GIN index answers
-    /// without reading the documents: of each phrase, the bigrams that cover its characters
-    /// (every other one, and the last), all required, in any order.
+    /// without reading the documents: of each phrase, bigrams that cover its characters
+    /// (every other one, and the last; of a long phrase only the first, the middle and the
+    /// last of those), all required, in any order.
     fn tsquery_coarse(&self) -> String {
         let mut terms: Vec<String> = Vec::new();
         for p in &self.phrases {
             let last = p.tokens.len().saturating_sub(1);
-            for (i, t) in p.tokens.iter().enumerate() {
-                if i % 2 == 0 || i == last {
-                    let term = term(t, p.prefix, "");
-                    if !terms.contains(&term) {
-                        terms.push(term);
-                    }
+            let covering: Vec<&String> = p
+                .tokens
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 0 || *i == last)
+                .map(|(_, t)| t)
+                .collect();
+            let kept = if covering.len() > 3 {
+                vec![
+                    covering[0],
+                    covering[covering.len() / 2],
+                    covering[covering.len() - 1],
+                ]
+            } else {
+                covering
+            };
+            for t in kept {
+                let term = term(t, p.prefix, "");
+                if !terms.contains(&term) {
+                    terms.push(term);
                 }
             }
         }
@@ -406,6 +421,8 @@ pub struct Hit {
     pub score: f64,
     /// The window the hit was ranked in.
     pub window: Window,
+    /// The languages of the article's documents in the window, where the query matched.
+    pub matched: Vec<Locale>,
 }
 
 /// A position in a list of hits: the window, score and id of the last hit a client saw.
@@ -550,10 +567,17 @@ async fn rank(
             let mut columns = Columns::of(res);
             let row = articles::read_article(&mut columns)?;
             let score: f64 = columns.value()?;
+            let matched = documents
+                .keys
+                .iter()
+                .filter(|(article, _)| *article == row.id)
+                .map(|(_, locale)| *locale)
+                .collect();
             Ok(Hit {
                 row: Arc::new(row),
                 score,
                 window: documents.window,
+                matched,
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()
@@ -589,6 +613,8 @@ mod tests {
         assert_eq!(thai.tsquery_coarse(), "'เพ' & 'ลง'");
         let name = Match::parse("query", "스텔라웨이브 'x'", DbBackend::Postgres).unwrap();
         assert_eq!(name.tsquery_coarse(), "'스텔' & '라웨' & '이브' & 'x'");
+        let long = Match::parse("query", "สเตลลาเวฟ", DbBackend::Postgres).unwrap();
+        assert_eq!(long.tsquery_coarse(), "'สเ' & 'ลา' & 'วฟ'");
         assert!(Match::parse("query", "  ", DbBackend::Sqlite).is_err());
     }
 
