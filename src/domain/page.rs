@@ -79,6 +79,20 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
+impl<T> Page<T> {
+    /// A forward page of `size` from `items` read with one more than `size` (the extra one,
+    /// if there, only tells that more follow); `after_cursor`: whether it starts after one.
+    pub fn of_one_more(mut items: Vec<T>, size: u64, after_cursor: bool) -> Self {
+        let more = items.len() as u64 > size;
+        items.truncate(size as usize);
+        Page {
+            items,
+            has_next_page: more,
+            has_previous_page: after_cursor,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

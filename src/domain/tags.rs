@@ -232,14 +232,8 @@ pub async fn list(
     if let Some(cursor) = after {
         query = query.filter(tag::Column::Slug.gt(decode_cursor(cursor)?));
     }
-    let mut items = query.limit(size + 1).all(db).await?;
-    let more = items.len() as u64 > size;
-    items.truncate(size as usize);
-    Ok(Page {
-        items,
-        has_next_page: more,
-        has_previous_page: after.is_some(),
-    })
+    let items = query.limit(size + 1).all(db).await?;
+    Ok(Page::of_one_more(items, size, after.is_some()))
 }
 
 /// How many tags there are (of one kind, if given).

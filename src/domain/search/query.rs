@@ -514,13 +514,7 @@ pub async fn search(
             }
         }
     }
-    let more = items.len() as u64 > size;
-    items.truncate(size as usize);
-    Ok(Page {
-        items,
-        has_next_page: more,
-        has_previous_page: after.is_some(),
-    })
+    Ok(Page::of_one_more(items, size, after.is_some()))
 }
 
 /// The best `limit` articles of `documents` that `filter` lets through, after `past` (a
