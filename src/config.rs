@@ -140,6 +140,36 @@ pub struct Config {
     )]
     pub search_window: u64,
 
+    /// Entries in each Atom or RSS feed, newest first (1 to 100).
+    #[arg(
+        long,
+        env = "NEWSWIRE_FEED_SIZE",
+        default_value_t = 50,
+        value_parser = clap::value_parser!(u64).range(1..=100)
+    )]
+    pub feed_size: u64,
+
+    /// Most seconds a cache (a CDN, a browser) may serve an answer without asking again:
+    /// the ceiling of every `max-age`. Below it, a GraphQL answer over GET is kept as long as
+    /// its shortest-lived field asks (60 s for articles, 300 for categories and tags, 3600 for
+    /// the list of locales), and a feed 60 s.
+    #[arg(long, env = "NEWSWIRE_HTTP_MAX_AGE_SECS", default_value_t = 3600)]
+    pub http_max_age_secs: u32,
+
+    /// Seconds past `max-age` a shared cache may still serve a public answer while it asks
+    /// again in the background (`stale-while-revalidate`; 0 leaves it out).
+    #[arg(
+        long,
+        env = "NEWSWIRE_HTTP_STALE_WHILE_REVALIDATE_SECS",
+        default_value_t = 300
+    )]
+    pub http_stale_while_revalidate_secs: u32,
+
+    /// An `http://` URL that each write's surrogate keys are posted to, as
+    /// `{"keys": [...]}`, for a CDN purge relay; unset, the keys are only logged.
+    #[arg(long, env = "NEWSWIRE_PURGE_URL")]
+    pub purge_url: Option<String>,
+
     /// Origins allowed to call the API from a browser (comma-separated; `*` for any).
     #[arg(
         long,

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod purge;
 pub mod seed;
 pub mod state;
 pub mod telemetry;

@@ -44,6 +44,7 @@ impl AppState {
         let config = Arc::new(config);
         let reads = Reads::new(db.clone(), metrics.sql_statements.clone());
         let changes = Changes::default();
+        crate::purge::spawn(&changes, config.purge_url.clone());
         let graphql = Executor::new(
             crate::graphql::schemas(config.clone(), db.clone(), reads, changes.clone()),
             &config,

@@ -10,11 +10,16 @@
 //! A write records its change when its function returns or is dropped, whichever comes
 //! first, so a write cut short after its commit still moves the generation on; one cut short
 //! before it only costs the caches a reload.
+//!
+//! Caches outside the process (a CDN) learn of a write from its [`Purge`]: the surrogate keys
+//! of what it touched, which the answers that showed those things carry.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
     Arc,
 };
+
+use tokio::sync::broadcast;
 
 /// What a write changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,21 +42,79 @@ impl Change {
     }
 }
 
+/// One thing a write touched, named for the caches that showed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touched {
+    /// An article: its text, state, media, tags or like count.
+    Article(i64),
+    /// A category or its names.
+    Category(i64),
+    /// A tag or its names.
+    Tag(i64),
+}
+
+impl Touched {
+    /// Its surrogate key.
+    pub fn key(self) -> String {
+        match self {
+            Touched::Article(id) => format!("article/{id}"),
+            Touched::Category(id) => format!("category/{id}"),
+            Touched::Tag(id) => format!("tag/{id}"),
+        }
+    }
+}
+
+/// The surrogate key of every list of articles (pages, feeds): a write that can add an
+/// article to a list, take one out or change what lists show of it purges them all.
+pub const ARTICLE_LISTS: &str = "articles";
+
+/// The surrogate key of every answer that lists categories.
+pub const CATEGORY_LISTS: &str = "categories";
+
+/// What a write asks caches outside the process to forget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purge {
+    /// The surrogate keys.
+    pub keys: Vec<String>,
+}
+
+/// How many purges wait for a slow listener before the oldest are dropped.
+const PURGE_BACKLOG: usize = 1024;
+
+#[derive(Debug)]
+struct Shared {
+    generations: [AtomicU64; 3],
+    purges: broadcast::Sender<Purge>,
+}
+
 /// The generations; clones share them.
-#[derive(Debug, Clone, Default)]
-pub struct Changes(Arc<[AtomicU64; 3]>);
+#[derive(Debug, Clone)]
+pub struct Changes(Arc<Shared>);
+
+impl Default for Changes {
+    fn default() -> Self {
+        Changes(Arc::new(Shared {
+            generations: Default::default(),
+            purges: broadcast::channel(PURGE_BACKLOG).0,
+        }))
+    }
+}
 
 impl Changes {
     /// The generation of every change together: moves on with each write of any kind.
     pub fn all(&self) -> u64 {
-        self.0.iter().map(|c| c.load(Ordering::Acquire)).sum()
+        self.0
+            .generations
+            .iter()
+            .map(|c| c.load(Ordering::Acquire))
+            .sum()
     }
 
     /// The generation of the changes of these kinds together.
     pub fn of(&self, kinds: &[Change]) -> u64 {
         kinds
             .iter()
-            .map(|k| self.0[k.index()].load(Ordering::Acquire))
+            .map(|k| self.0.generations[k.index()].load(Ordering::Acquire))
             .sum()
     }
 
@@ -61,7 +124,13 @@ impl Changes {
         Recording {
             changes: self,
             kind,
+            touched: Vec::new(),
         }
+    }
+
+    /// The purges of every write from now on.
+    pub fn purges(&self) -> broadcast::Receiver<Purge> {
+        self.0.purges.subscribe()
     }
 }
 
@@ -70,11 +139,44 @@ impl Changes {
 pub struct Recording<'a> {
     changes: &'a Changes,
     kind: Change,
+    touched: Vec<Touched>,
+}
+
+impl Recording<'_> {
+    /// Names something the write touches, for its purge.
+    pub fn touching(mut self, touched: Touched) -> Self {
+        self.touched.push(touched);
+        self
+    }
+
+    /// Names something the write touches once it knows it (the row it created).
+    pub fn touch(&mut self, touched: Touched) {
+        self.touched.push(touched);
+    }
+
+    /// The keys the write's purge names: what it touched, and the lists that show it.
+    fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.touched.iter().map(|t| t.key()).collect();
+        // A like moves one count: the article's own answers show it at once, lists within
+        // their time to live. Other writes can reorder or refill lists.
+        let lists = match self.kind {
+            Change::Articles => Some(ARTICLE_LISTS),
+            Change::Categories => Some(CATEGORY_LISTS),
+            Change::Likes => None,
+        };
+        keys.extend(lists.map(str::to_owned));
+        keys
+    }
 }
 
 impl Drop for Recording<'_> {
     fn drop(&mut self) {
-        self.changes.0[self.kind.index()].fetch_add(1, Ordering::AcqRel);
+        self.changes.0.generations[self.kind.index()].fetch_add(1, Ordering::AcqRel);
+        let keys = self.keys();
+        if !keys.is_empty() {
+            // Nobody listening is no error: nothing outside keeps answers.
+            self.changes.0.purges.send(Purge { keys }).ok();
+        }
     }
 }
 
@@ -100,5 +202,38 @@ mod tests {
         assert_eq!(changes.of(&[Change::Categories]), categories + 1);
         assert_eq!(changes.of(&[Change::Articles, Change::Categories]), 1);
         assert_eq!(changes.clone().all(), 2, "clones share the generations");
+    }
+
+    #[test]
+    fn a_write_purges_what_it_touched_and_the_lists_that_show_it() {
+        let changes = Changes::default();
+        let mut purges = changes.purges();
+        drop(
+            changes
+                .recording(Change::Articles)
+                .touching(Touched::Article(7))
+                .touching(Touched::Category(2)),
+        );
+        drop(
+            changes
+                .recording(Change::Likes)
+                .touching(Touched::Article(7)),
+        );
+        drop(
+            changes
+                .recording(Change::Categories)
+                .touching(Touched::Category(2)),
+        );
+        let keys = |purge: Purge| purge.keys;
+        assert_eq!(
+            keys(purges.try_recv().unwrap()),
+            ["article/7", "category/2", "articles"]
+        );
+        assert_eq!(keys(purges.try_recv().unwrap()), ["article/7"]);
+        assert_eq!(
+            keys(purges.try_recv().unwrap()),
+            ["category/2", "categories"]
+        );
+        assert!(purges.try_recv().is_err());
     }
 }

@@ -19,7 +19,7 @@ use sea_orm::{
 use super::{
     access::Audience,
     articles,
-    changes::{Change, Changes},
+    changes::{Change, Changes, Touched},
     DomainError, DomainResult,
 };
 
@@ -43,7 +43,9 @@ pub async fn like(
     article_id: i64,
     liker: &str,
 ) -> DomainResult<LikeState> {
-    let _recorded = changes.recording(Change::Likes);
+    let _recorded = changes
+        .recording(Change::Likes)
+        .touching(Touched::Article(article_id));
     ensure_visible(db, now, article_id).await?;
     let txn = db.begin().await?;
     let inserted = article_like::Entity::insert(article_like::ActiveModel {
@@ -77,7 +79,9 @@ pub async fn unlike(
     article_id: i64,
     liker: &str,
 ) -> DomainResult<LikeState> {
-    let _recorded = changes.recording(Change::Likes);
+    let _recorded = changes
+        .recording(Change::Likes)
+        .touching(Touched::Article(article_id));
     ensure_visible(db, now, article_id).await?;
     let txn = db.begin().await?;
     let deleted = article_like::Entity::delete_many()

@@ -97,7 +97,12 @@ fn keep_private(response: &mut Response) {
             .split(',')
             .any(|d| matches!(d.trim(), "private" | "no-store"));
     if shared {
-        let private = format!("{control}, private");
+        let directives: Vec<&str> = control
+            .split(',')
+            .map(str::trim)
+            .filter(|d| *d != "public")
+            .collect();
+        let private = format!("{}, private", directives.join(", "));
         if let Ok(value) = HeaderValue::from_str(&private) {
             headers.insert(header::CACHE_CONTROL, value);
         }

@@ -12,6 +12,7 @@ use axum::{
 
 use super::{
     auth::Authenticated,
+    caching,
     client_id::ClientId,
     gzip, playground,
     problem::problem,
@@ -211,7 +212,7 @@ fn without_query(request: &async_graphql::Request) -> Option<Response> {
 }
 
 /// Whether `Accept-Encoding` takes gzip (named, or as `*`, with a quality above zero).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
+pub(super) fn accepts_gzip(headers: &HeaderMap) -> bool {
     let codings = preferences(headers, header::ACCEPT_ENCODING);
     let named = codings
         .iter()
@@ -248,6 +249,8 @@ struct Answer {
     cache_control: Option<String>,
     /// The answer depends on its reader, whom `Cookie` or `X-Client-Id` names.
     per_viewer: bool,
+    /// The strong entity tag of a successful answer over GET.
+    etag: Option<HeaderValue>,
 }
 
 async fn execute(
@@ -281,14 +284,16 @@ async fn execute(
     {
         state.metrics.response_cache_hits.inc();
         let gzip = accepts_gzip(headers).then(|| entry.gzipped()).flatten();
+        let etag = over_get.then(|| caching::etag(&entry.body, gzip.is_some()));
         let answer = Answer {
             status: StatusCode::OK,
             gzip: gzip.is_some(),
             body: gzip.unwrap_or(entry.body),
             cache_control: entry.cache_control.filter(|_| over_get),
             per_viewer: entry.per_viewer,
+            etag,
         };
-        return respond(answer, media);
+        return respond(answer, media, headers);
     }
     let liker = requester.liker.clone();
 
@@ -317,10 +322,17 @@ async fn execute(
     };
     // Fields marked `cache_control(private)` make an answer depend on its reader.
     let per_viewer = !response.cache_control.public;
+    // A public answer is kept by shared caches for the schema's hint, capped by the
+    // configured ceiling, and may be served stale while they ask again.
     let cache_control = if response.errors.is_empty() {
         let mut control = response.cache_control;
         control.public &= anonymous;
-        control.value()
+        match u32::try_from(control.max_age) {
+            Ok(max_age) if max_age > 0 && control.public => {
+                Some(caching::public(&state.config, max_age))
+            }
+            _ => control.value(),
+        }
     } else {
         None
     };
@@ -357,19 +369,47 @@ async fn execute(
             None => gzip::compress(&body, flate2::Compression::fast()),
         })
         .flatten();
+    let etag = (over_get && status == StatusCode::OK && response.errors.is_empty())
+        .then(|| caching::etag(&body, gzipped.is_some()));
     let answer = Answer {
         status,
         gzip: gzipped.is_some(),
         body: gzipped.unwrap_or(body),
         cache_control: cache_control.filter(|_| over_get),
         per_viewer,
+        etag,
     };
-    respond(answer, media)
+    respond(answer, media, headers)
 }
 
-fn respond(answer: Answer, media: MediaType) -> Response {
+/// The answer with its headers; `304 Not Modified` instead when the client holds it already.
+fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
+    let cache = answer
+        .cache_control
+        .and_then(|value| HeaderValue::from_str(&value).ok())
+        .unwrap_or(HeaderValue::from_static("no-store"));
+    // Only an answer about its reader varies with who the reader is: a shared cache may
+    // serve every other anonymous answer to everyone.
+    let vary = HeaderValue::from_static(if answer.per_viewer {
+        "Accept, Accept-Encoding, Accept-Language, Authorization, Cookie, X-Client-Id"
+    } else {
+        "Accept, Accept-Encoding, Accept-Language, Authorization"
+    });
+    if let Some(etag) = answer
+        .etag
+        .as_ref()
+        .filter(|tag| caching::matches(request, tag))
+    {
+        return caching::not_modified(
+            etag.clone(),
+            [(header::CACHE_CONTROL, cache), (header::VARY, vary)],
+        );
+    }
     let mut http = (answer.status, answer.body).into_response();
     let out = http.headers_mut();
+    if let Some(etag) = answer.etag {
+        out.insert(header::ETAG, etag);
+    }
     if answer.gzip {
         out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
@@ -380,20 +420,7 @@ fn respond(answer: Answer, media: MediaType) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
     );
-    let cache = answer
-        .cache_control
-        .and_then(|value| HeaderValue::from_str(&value).ok())
-        .unwrap_or(HeaderValue::from_static("no-store"));
     out.insert(header::CACHE_CONTROL, cache);
-    // Only an answer about its reader varies with who the reader is: a shared cache may
-    // serve every other anonymous answer to everyone.
-    out.insert(
-        header::VARY,
-        HeaderValue::from_static(if answer.per_viewer {
-            "Accept, Accept-Encoding, Accept-Language, Authorization, Cookie, X-Client-Id"
-        } else {
-            "Accept, Accept-Encoding, Accept-Language, Authorization"
-        }),
-    );
+    out.insert(header::VARY, vary);
     http
 }

@@ -1,7 +1,9 @@
 //! The HTTP layer: routing, limits, CORS, compression, request ids and tracing.
 
 mod auth;
+mod caching;
 mod client_id;
+mod feeds;
 mod graphql;
 mod gzip;
 mod health;
@@ -48,8 +50,18 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// of those boxes over again at every level it passed.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
+    // Feeds set no client cookie: they show nothing about their reader, and a CDN keeps
+    // only answers that set none. Both are rate limited and authenticated alike.
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_id::identify,
+        ));
+    let api = Router::new()
+        .merge(graphql)
+        .route("/feeds/{file}", get(feeds::of_locale))
+        .route("/feeds/{code}/{file}", get(feeds::of_category))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::from_fn_with_state(
@@ -59,14 +71,10 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn_with_state(
                     state.clone(),
                     auth::authenticate,
-                ))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    client_id::identify,
                 )),
         );
     Router::new()
-        .merge(graphql)
+        .merge(api)
         .route(playground::ASSETS_PATH, get(playground::asset))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))

@@ -109,7 +109,10 @@ async fn a_get_query_is_answered_and_cacheable() {
         reply.headers[header::CONTENT_TYPE],
         "application/graphql-response+json; charset=utf-8"
     );
-    assert_eq!(reply.headers[header::CACHE_CONTROL], "max-age=3600");
+    assert_eq!(
+        reply.headers[header::CACHE_CONTROL],
+        "public, max-age=3600, stale-while-revalidate=300"
+    );
     assert_eq!(
         reply.headers[header::VARY],
         "Accept, Accept-Encoding, Accept-Language, Authorization",
@@ -131,7 +134,7 @@ async fn an_answer_that_sets_the_client_cookie_is_never_publicly_cacheable() {
     assert!(reply.headers.get(header::SET_COOKIE).is_some());
     assert_eq!(
         reply.headers[header::CACHE_CONTROL],
-        "max-age=3600, private"
+        "max-age=3600, stale-while-revalidate=300, private"
     );
 }
 
@@ -589,7 +592,10 @@ async fn persisted_queries_are_registered_then_run_by_hash() {
     let by_hash = app.send(get(&uri, "application/json")).await;
     assert_eq!(by_hash.status, StatusCode::OK, "{}", by_hash.text);
     assert_eq!(by_hash.body["data"]["locales"][0]["code"], "ko");
-    assert_eq!(by_hash.headers[header::CACHE_CONTROL], "max-age=3600");
+    assert_eq!(
+        by_hash.headers[header::CACHE_CONTROL],
+        "public, max-age=3600, stale-while-revalidate=300"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod clients;
 mod connections;
 mod editorial;
 mod errors;
+mod feeds;
 mod http;
 mod likes;
 mod listing;

@@ -179,7 +179,10 @@ async fn a_cached_get_keeps_its_cache_control_and_a_post_stays_no_store() {
         )
         .await;
     assert_eq!(get.body["data"]["locales"][0]["code"], "ko");
-    assert_eq!(get.headers["cache-control"], "max-age=3600");
+    assert_eq!(
+        get.headers["cache-control"],
+        "public, max-age=3600, stale-while-revalidate=300"
+    );
     assert_eq!(hits(&app), 2);
 }
 

@@ -11,7 +11,7 @@ use super::taken;
 use crate::domain::{
     access::Audience,
     articles, categories,
-    changes::{Change, Changes},
+    changes::{Change, Changes, Touched},
     search,
     validate::{self, Slug},
     DomainError, DomainResult,
@@ -148,7 +148,7 @@ pub async fn create(
     now: DateTime<Utc>,
     new: NewArticle,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let mut recorded = changes.recording(Change::Articles);
     let slug = Slug::parse("slug", &new.slug)?;
     let category_id = category_id(db, &new.category).await?;
     let byline = validate::optional_text("byline", new.byline.as_deref(), 200)?;
@@ -173,6 +173,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| taken(e, "slug", slug.as_str()))?;
+    recorded.touch(Touched::Article(row.id));
     text.article_id = Set(row.id);
     text.insert(&txn).await?;
     search::index::reindex(&txn, &[row.id]).await?;
@@ -188,7 +189,9 @@ pub async fn update(
     id: i64,
     patch: ArticlePatch,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
@@ -234,7 +237,9 @@ pub async fn upsert_translation(
     id: i64,
     text: ArticleText,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let draft_original = text.locale == current.original_locale && !is_out(&current);
     let mut row = checked_text(&text, id, now, !draft_original)?;
@@ -271,7 +276,9 @@ pub async fn delete_translation(
     id: i64,
     locale: Locale,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     if locale == current.original_locale {
         return Err(DomainError::invalid(
@@ -303,7 +310,9 @@ pub async fn publish(
     id: i64,
     at: Option<DateTime<Utc>>,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let original = translation(db, id, current.original_locale).await?;
     let complete = original
@@ -331,7 +340,9 @@ pub async fn unpublish(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Draft);
@@ -346,7 +357,9 @@ pub async fn archive(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Archived);
@@ -361,7 +374,9 @@ pub async fn delete(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.deleted_at = Set(Some(now));

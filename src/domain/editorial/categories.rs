@@ -10,7 +10,7 @@ use sea_orm::{
 use super::taken;
 use crate::domain::{
     categories,
-    changes::{Change, Changes},
+    changes::{Change, Changes, Touched},
     validate::{self, Slug},
     DomainError, DomainResult,
 };
@@ -89,7 +89,7 @@ pub async fn create(
     now: DateTime<Utc>,
     new: NewCategory,
 ) -> DomainResult<category::Model> {
-    let _recorded = changes.recording(Change::Categories);
+    let mut recorded = changes.recording(Change::Categories);
     let slug = Slug::parse("slug", &new.slug)?;
     if new.names.is_empty() {
         return Err(DomainError::invalid(
@@ -128,6 +128,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| taken(e, "slug", slug.as_str()))?;
+    recorded.touch(Touched::Category(row.id));
     for mut name in names {
         name.category_id = Set(row.id);
         name.insert(&txn).await?;
@@ -158,7 +159,9 @@ pub async fn update(
     id: i64,
     patch: CategoryPatch,
 ) -> DomainResult<category::Model> {
-    let _recorded = changes.recording(Change::Categories);
+    let _recorded = changes
+        .recording(Change::Categories)
+        .touching(Touched::Category(id));
     let current = find(db, id).await?;
     let mut row: category::ActiveModel = current.clone().into();
     if let Some(slug) = &patch.slug {
@@ -203,7 +206,9 @@ pub async fn upsert_translation(
     id: i64,
     text: CategoryText,
 ) -> DomainResult<category::Model> {
-    let _recorded = changes.recording(Change::Categories);
+    let _recorded = changes
+        .recording(Change::Categories)
+        .touching(Touched::Category(id));
     let current = find(db, id).await?;
     let mut name = checked_text(&text)?;
     name.category_id = Set(id);
@@ -236,7 +241,9 @@ pub async fn delete(
     changes: &Changes,
     id: i64,
 ) -> DomainResult<category::Model> {
-    let _recorded = changes.recording(Change::Categories);
+    let _recorded = changes
+        .recording(Change::Categories)
+        .touching(Touched::Category(id));
     let current = find(db, id).await?;
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(id))

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::domain::{
     access::Audience,
     articles,
-    changes::{Change, Changes},
+    changes::{Change, Changes, Touched},
     validate, DomainError, DomainResult,
 };
 
@@ -327,7 +327,9 @@ pub async fn attach_photo(
     photo: NewPhoto,
     position: Option<i32>,
 ) -> DomainResult<(article::Model, media::Model)> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(article_id));
     let current = article(db, now, article_id).await?;
     let (row, texts) = photo_row(&photo, article_id, MediaRole::Body, now)?;
     attach(db, now, current, position, async |txn| {
@@ -345,7 +347,9 @@ pub async fn attach_video(
     video: NewVideo,
     position: Option<i32>,
 ) -> DomainResult<(article::Model, media::Model)> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(article_id));
     let current = article(db, now, article_id).await?;
     let thumbnail = video
         .thumbnail
@@ -389,7 +393,9 @@ pub async fn set_cover(
     article_id: i64,
     photo: Option<NewPhoto>,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(article_id));
     let current = article(db, now, article_id).await?;
     let row = photo
         .as_ref()
@@ -430,8 +436,9 @@ pub async fn update(
     id: i64,
     patch: MediaPatch,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let mut recorded = changes.recording(Change::Articles);
     let (current, article) = item(db, now, id).await?;
+    recorded.touch(Touched::Article(article.id));
     let photo = current.kind == MediaKind::Photo;
     let mut row: media::ActiveModel = current.into();
     if let Some(value) = &patch.url {
@@ -485,7 +492,9 @@ pub async fn reorder(
     article_id: i64,
     ids: &[i64],
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(article_id));
     let current = article(db, now, article_id).await?;
     let mut have = list_of(db, article_id).await?;
     let mut wanted = ids.to_vec();
@@ -509,8 +518,9 @@ pub async fn detach(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let mut recorded = changes.recording(Change::Articles);
     let (current, article) = item(db, now, id).await?;
+    recorded.touch(Touched::Article(article.id));
     let txn = db.begin().await?;
     media::Entity::delete_by_id(id).exec(&txn).await?;
     if let Some(thumbnail) = current.thumbnail_id {

@@ -20,7 +20,7 @@ use super::taken;
 use crate::domain::{
     access::Audience,
     articles,
-    changes::{Change, Changes},
+    changes::{Change, Changes, Touched},
     search, tags,
     validate::{self, Slug},
     DomainError, DomainResult,
@@ -134,7 +134,7 @@ pub async fn create(
     now: DateTime<Utc>,
     new: NewTag,
 ) -> DomainResult<tag::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let mut recorded = changes.recording(Change::Articles);
     let slug = Slug::parse("slug", &new.slug)?;
     if new.names.is_empty() {
         return Err(DomainError::invalid(
@@ -154,6 +154,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| taken(e, "slug", slug.as_str()))?;
+    recorded.touch(Touched::Tag(row.id));
     upsert_names(&txn, row.id, names).await?;
     txn.commit().await?;
     Ok(row)
@@ -167,7 +168,9 @@ pub async fn update(
     id: i64,
     patch: TagPatch,
 ) -> DomainResult<tag::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Tag(id));
     let current = find(db, id, "id").await?;
     let names = patch.names.as_deref().map(checked_names).transpose()?;
     let mut row: tag::ActiveModel = current.clone().into();
@@ -202,7 +205,10 @@ pub async fn merge(
     source_id: i64,
     target_id: i64,
 ) -> DomainResult<tag::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Tag(source_id))
+        .touching(Touched::Tag(target_id));
     if source_id == target_id {
         return Err(DomainError::invalid(
             "targetId",
@@ -272,7 +278,9 @@ pub async fn set_article_tags(
     article_id: i64,
     slugs: &[String],
 ) -> DomainResult<article::Model> {
-    let _recorded = changes.recording(Change::Articles);
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(article_id));
     if slugs.len() > MAX_TAGS_PER_ARTICLE {
         return Err(DomainError::invalid(
             "tags",
