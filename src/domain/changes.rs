@@ -68,8 +68,12 @@ impl Touched {
 /// article to a list, take one out or change what lists show of it purges them all.
 pub const ARTICLE_LISTS: &str = "articles";
 
-/// The surrogate key of every answer that lists categories.
+/// The surrogate key of every answer that shows a category: categories are few and rarely
+/// written, so one key names them all.
 pub const CATEGORY_LISTS: &str = "categories";
+
+/// The surrogate key of every list of tags.
+pub const TAG_LISTS: &str = "tags";
 
 /// What a write asks caches outside the process to forget.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,6 +169,9 @@ impl Recording<'_> {
             Change::Likes => None,
         };
         keys.extend(lists.map(str::to_owned));
+        if self.touched.iter().any(|t| matches!(t, Touched::Tag(_))) {
+            keys.push(TAG_LISTS.to_owned());
+        }
         keys
     }
 }

@@ -21,6 +21,7 @@ use super::{
     prefetch::{self, Known},
     scalars::DateTime,
     sharing::{ArticleAlternate, OpenGraph, OpenGraphImage},
+    surrogate::{self, Shows},
     tag::Tag,
 };
 use crate::domain::{
@@ -807,6 +808,7 @@ impl ArticleQuery {
             .await
             .gql()?;
         let refs: Vec<&article::Model> = rows.iter().collect();
+        surrogate::note(ctx, [Shows::Articles]);
         prefetch::articles(ctx, &[ctx.look_ahead()], &refs, Known::default()).await?;
         let locales = preferences(ctx, locales)?;
         Ok(rows

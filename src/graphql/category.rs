@@ -14,6 +14,7 @@ use super::{
     ids::{self, Kind},
     in_order::InTurn,
     locale::Locale,
+    surrogate::{self, Shows},
 };
 use crate::domain::{articles, categories, page::PageRequest};
 
@@ -214,6 +215,7 @@ impl CategoryQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Option<Category>> {
+        surrogate::note(ctx, [Shows::Categories]);
         let named = context::directory(ctx)?
             .by_slug(context::db(ctx)?, &slug)
             .await
@@ -231,6 +233,7 @@ impl CategoryQuery {
         )]
         locales: Option<Vec<Locale>>,
     ) -> async_graphql::Result<Vec<Category>> {
+        surrogate::note(ctx, [Shows::Categories]);
         let rows = categories::top_level(context::db(ctx)?).await.gql()?;
         let locales = preferences(ctx, locales)?;
         Ok(rows

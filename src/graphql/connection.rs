@@ -10,6 +10,7 @@ use super::{
     error::DomainResultExt,
     in_order::InOrder,
     prefetch::{self, Known},
+    surrogate::{self, Shows},
 };
 use crate::domain::{
     articles::{self, Beside, Listed, ResolvedFilter},
@@ -81,6 +82,7 @@ impl ArticleConnection {
             }),
             headlines: beside.headline_in.is_some(),
         };
+        surrogate::note(ctx, [Shows::Articles]);
         prefetch::articles(ctx, &selections, &rows, known).await?;
         Ok(ArticleConnection {
             page,

@@ -27,6 +27,7 @@ use super::{
     loaders::Loaders,
     persisted::PersistedQueries,
     shape::Shape,
+    surrogate::SurrogateKeys,
     NewswireSchema, Schemas,
 };
 use crate::config::Config;
@@ -48,6 +49,8 @@ pub struct Outcome {
     /// The request was refused before execution began (a request error, in the words of
     /// GraphQL over HTTP): its response has no `data` entry at all.
     pub rejected: bool,
+    /// The surrogate keys of what the answer shows, for a CDN to purge it by.
+    pub surrogate_keys: Vec<String>,
 }
 
 impl Outcome {
@@ -55,6 +58,7 @@ impl Outcome {
         Outcome {
             response: Response::from_errors(errors),
             rejected: true,
+            surrogate_keys: Vec::new(),
         }
     }
 
@@ -128,12 +132,17 @@ impl Executor {
     /// log.
     pub async fn execute(
         &self,
-        request: Request,
+        mut request: Request,
         caller: Caller,
         queries_only: bool,
         request_id: &str,
     ) -> Outcome {
-        let request = request
+        // Only answers over GET can be kept by a CDN: only they collect surrogate keys.
+        let keys = queries_only.then(|| Arc::new(SurrogateKeys::default()));
+        if let Some(keys) = &keys {
+            request = request.data(keys.clone());
+        }
+        request = request
             .data(Loaders::new(
                 &self.db,
                 &caller.requester.liker,
@@ -142,6 +151,7 @@ impl Executor {
             .data(caller.accepted)
             .data(caller.requester);
         let mut outcome = self.run(request, queries_only).await;
+        outcome.surrogate_keys = keys.map(|k| k.take()).unwrap_or_default();
         for e in &mut outcome.response.errors {
             if error::code_of(e).is_none() {
                 if outcome.rejected {
@@ -261,6 +271,10 @@ impl Executor {
             && !response.errors.is_empty()
             && response.errors.iter().all(|e| e.path.is_empty());
         field_order::restore(&mut response.data, &document, operation_name.as_deref());
-        Outcome { response, rejected }
+        Outcome {
+            response,
+            rejected,
+            surrogate_keys: Vec::new(),
+        }
     }
 }

@@ -30,6 +30,7 @@ pub mod scalars;
 pub mod search;
 pub mod shape;
 pub mod sharing;
+pub mod surrogate;
 pub mod tag;
 
 use std::sync::Arc;

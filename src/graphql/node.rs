@@ -13,9 +13,10 @@ use super::{
     ids::{self, Kind},
     locale::Locale,
     media::{Photo, Shown, Video},
+    surrogate::{self, Shows},
     tag::Tag,
 };
-use crate::domain::{access::Audience, articles, categories, media, tags};
+use crate::domain::{access::Audience, articles, categories, changes::Touched, media, tags};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -51,7 +52,16 @@ impl NodeQuery {
     ) -> async_graphql::Result<Option<Node>> {
         let db = context::db(ctx)?;
         let locales = preferences(ctx, locales)?;
-        Ok(match ids::decode("id", &id)? {
+        let decoded = ids::decode("id", &id)?;
+        let shows = match decoded {
+            (Kind::Article, row) => Some(Shows::One(Touched::Article(row))),
+            (Kind::Category, _) => Some(Shows::Categories),
+            (Kind::Tag, row) => Some(Shows::One(Touched::Tag(row))),
+            // A photo or video is part of its article, noted once it is found.
+            (Kind::Photo | Kind::Video, _) => None,
+        };
+        surrogate::note(ctx, shows);
+        Ok(match decoded {
             (Kind::Article, row) => articles::find(db, context::audience(ctx)?, Utc::now(), row)
                 .await
                 .gql()?
@@ -70,7 +80,10 @@ impl NodeQuery {
                     .await
                     .gql()?;
                 match found {
-                    Some((item, article)) => media_node(ctx, kind, item, article, locales).await?,
+                    Some((item, article)) => {
+                        surrogate::note(ctx, [Shows::One(Touched::Article(article.id))]);
+                        media_node(ctx, kind, item, article, locales).await?
+                    }
                     None => None,
                 }
             }

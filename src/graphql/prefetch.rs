@@ -10,10 +10,15 @@ use std::sync::Arc;
 use async_graphql::{Context, Lookahead};
 use entity::article;
 
-use super::{context, error::DomainResultExt};
+use super::{
+    context,
+    error::DomainResultExt,
+    surrogate::{self, Shows},
+};
 use chrono::Utc;
 
 use crate::domain::{
+    changes::Touched,
     likes, media, related, tags,
     translations::{self, Headline},
     DomainResult,
@@ -72,6 +77,13 @@ pub async fn articles(
     let media = MEDIA_FIELDS.iter().any(|f| wants(f));
     let related = wants("related");
 
+    surrogate::note(
+        ctx,
+        rows.iter()
+            .map(|r| Shows::One(Touched::Article(r.id)))
+            .chain(category.then_some(Shows::Categories))
+            .chain(related.then_some(Shows::Articles)),
+    );
     let db = context::db(ctx)?;
     let liker = &context::requester(ctx)?.liker;
     let directory = context::directory(ctx)?;
@@ -130,6 +142,12 @@ pub async fn articles(
         loaders.category_names.feed_many(names).await;
     }
     if let Some(mut tags) = tags {
+        surrogate::note(
+            ctx,
+            tags.values()
+                .flatten()
+                .map(|view| Shows::One(Touched::Tag(view.tag.id))),
+        );
         let values: Vec<(i64, Arc<[_]>)> = ids
             .iter()
             .map(|id| (*id, Arc::from(tags.remove(id).unwrap_or_default())))

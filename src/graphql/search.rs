@@ -14,6 +14,7 @@ use super::{
     in_order::InOrder,
     locale::Locale,
     prefetch::{self, Known},
+    surrogate::{self, Shows},
 };
 use crate::domain::{
     articles, locale as domain_locale,
@@ -212,6 +213,7 @@ impl SearchQuery {
         let look = ctx.look_ahead();
         let selections = [look.field("nodes"), look.field("edges").field("node")];
         let rows: Vec<&article::Model> = page.items.iter().map(|h| &*h.row).collect();
+        surrogate::note(ctx, [Shows::Articles]);
         prefetch::articles(ctx, &selections, &rows, Known::default()).await?;
         if look.field("edges").field("snippet").exists() {
             prefetch::translations(ctx, &rows).await?;

@@ -13,9 +13,11 @@ use super::{
     ids::{self, Kind},
     in_order::{InOrder, InTurn},
     locale::Locale,
+    surrogate::{self, Shows},
 };
 use crate::domain::{
     articles,
+    changes::Touched,
     page::{self, PageRequest},
     tags::{self, TagView},
 };
@@ -272,6 +274,7 @@ impl TagQuery {
         let Some(row) = tags::by_slug(db, &slug).await.gql()? else {
             return Ok(None);
         };
+        surrogate::note(ctx, [Shows::One(Touched::Tag(row.id))]);
         let view = tags::views(db, vec![row]).await.gql()?.pop();
         let locales = preferences(ctx, locales)?;
         Ok(view.map(|v| InOrder(Tag::new(v, locales))))
@@ -298,6 +301,11 @@ impl TagQuery {
             .await
             .gql()?;
         let locales = preferences(ctx, locales)?;
+        surrogate::note(
+            ctx,
+            std::iter::once(Shows::Tags)
+                .chain(rows.items.iter().map(|t| Shows::One(Touched::Tag(t.id)))),
+        );
         let views = tags::views(db, rows.items).await.gql()?;
         Ok(TagConnection {
             page: page::Page {

@@ -3,7 +3,7 @@
 
 use axum::{
     body::Body,
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
     response::Response,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -20,6 +20,26 @@ pub fn public(config: &Config, max_age: u32) -> String {
         0 => format!("public, max-age={max_age}"),
         stale => format!("public, max-age={max_age}, stale-while-revalidate={stale}"),
     }
+}
+
+/// `Surrogate-Key`: the keys a CDN such as Fastly purges by, separated by spaces.
+const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
+/// `Cache-Tag`: the same keys for CDNs that read this header, separated by commas.
+const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
+
+/// The headers that name an answer's surrogate keys (none when it has none).
+pub fn surrogate_keys(keys: &[String]) -> Vec<(HeaderName, HeaderValue)> {
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    [(SURROGATE_KEY, " "), (CACHE_TAG, ",")]
+        .into_iter()
+        .filter_map(|(name, separator)| {
+            HeaderValue::from_str(&keys.join(separator))
+                .ok()
+                .map(|value| (name, value))
+        })
+        .collect()
 }
 
 /// The strong entity tag of a representation: a digest of its bytes as they are before any

@@ -1,6 +1,8 @@
 //! GraphQL over HTTP (https://graphql.github.io/graphql-over-http/): POST and GET, the two
 //! response media types, and their status codes; GraphiQL for browsers.
 
+use std::sync::Arc;
+
 use async_graphql::Response as GqlResponse;
 use axum::{
     body::{to_bytes, Body, Bytes},
@@ -251,6 +253,8 @@ struct Answer {
     per_viewer: bool,
     /// The strong entity tag of a successful answer over GET.
     etag: Option<HeaderValue>,
+    /// The surrogate keys of a public answer over GET.
+    surrogate_keys: Arc<[String]>,
 }
 
 async fn execute(
@@ -292,6 +296,7 @@ async fn execute(
             cache_control: entry.cache_control.filter(|_| over_get),
             per_viewer: entry.per_viewer,
             etag,
+            surrogate_keys: entry.surrogate_keys,
         };
         return respond(answer, media, headers);
     }
@@ -307,10 +312,15 @@ async fn execute(
         .unwrap_or("-")
         .to_owned();
     let timer = state.metrics.graphql_seconds.start_timer();
-    let Outcome { response, rejected } = state
+    let Outcome {
+        response,
+        rejected,
+        surrogate_keys,
+    } = state
         .graphql
         .execute(request, caller, over_get, &request_id)
         .await;
+    let surrogate_keys: Arc<[String]> = surrogate_keys.into();
     timer.observe_duration();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
@@ -358,7 +368,12 @@ async fn execute(
     let kept = cached
         .filter(|_| response.errors.is_empty())
         .map(|(cache, key)| {
-            let entry = Entry::new(body.clone(), cache_control.clone(), per_viewer);
+            let entry = Entry::new(
+                body.clone(),
+                cache_control.clone(),
+                per_viewer,
+                surrogate_keys.clone(),
+            );
             cache.insert(key, entry.clone(), &liker, state.changes.all());
             entry
         });
@@ -378,12 +393,23 @@ async fn execute(
         cache_control: cache_control.filter(|_| over_get),
         per_viewer,
         etag,
+        surrogate_keys,
     };
     respond(answer, media, headers)
 }
 
 /// The answer with its headers; `304 Not Modified` instead when the client holds it already.
 fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
+    // A CDN keeps only public answers: those name what they show.
+    let keys = if answer
+        .cache_control
+        .as_deref()
+        .is_some_and(|control| control.starts_with("public"))
+    {
+        caching::surrogate_keys(&answer.surrogate_keys)
+    } else {
+        Vec::new()
+    };
     let cache = answer
         .cache_control
         .and_then(|value| HeaderValue::from_str(&value).ok())
@@ -400,10 +426,9 @@ fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
         .as_ref()
         .filter(|tag| caching::matches(request, tag))
     {
-        return caching::not_modified(
-            etag.clone(),
-            [(header::CACHE_CONTROL, cache), (header::VARY, vary)],
-        );
+        let mut headers = vec![(header::CACHE_CONTROL, cache), (header::VARY, vary)];
+        headers.extend(keys);
+        return caching::not_modified(etag.clone(), headers);
     }
     let mut http = (answer.status, answer.body).into_response();
     let out = http.headers_mut();
@@ -422,5 +447,8 @@ fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
     );
     out.insert(header::CACHE_CONTROL, cache);
     out.insert(header::VARY, vary);
+    for (name, value) in keys {
+        out.insert(name, value);
+    }
     http
 }

@@ -74,17 +74,26 @@ pub struct Entry {
     pub cache_control: Option<String>,
     /// The answer depends on who reads it.
     pub per_viewer: bool,
+    /// The surrogate keys of what it shows.
+    pub surrogate_keys: Arc<[String]>,
     /// The body gzipped, made by the first reader that accepts gzip and shared by the rest.
     gzip: Arc<OnceLock<Option<Bytes>>>,
 }
 
 impl Entry {
-    /// An entry for `body`, which depends on its reader when `per_viewer`.
-    pub fn new(body: Bytes, cache_control: Option<String>, per_viewer: bool) -> Entry {
+    /// An entry for `body`, which depends on its reader when `per_viewer` and shows what
+    /// `surrogate_keys` name.
+    pub fn new(
+        body: Bytes,
+        cache_control: Option<String>,
+        per_viewer: bool,
+        surrogate_keys: Arc<[String]>,
+    ) -> Entry {
         Entry {
             body,
             cache_control,
             per_viewer,
+            surrogate_keys,
             gzip: Arc::default(),
         }
     }
@@ -174,7 +183,12 @@ mod tests {
     use super::*;
 
     fn entry(text: &str, per_viewer: bool) -> Entry {
-        Entry::new(Bytes::from(text.to_owned()), None, per_viewer)
+        Entry::new(
+            Bytes::from(text.to_owned()),
+            None,
+            per_viewer,
+            Arc::from([]),
+        )
     }
 
     #[test]

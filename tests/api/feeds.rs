@@ -25,8 +25,15 @@ async fn get(app: &TestApp, uri: &str, headers: &[(&str, &str)]) -> Reply {
 /// A newsroom with a category and a subcategory: a Japanese article with a cover and tags in
 /// the subcategory, a Korean-only one, a draft, and one in another category.
 async fn newsroom() -> (TestApp, entity::article::Model) {
+    newsroom_with(|_| {}).await
+}
+
+/// [`newsroom`] on a server with its configuration adjusted first.
+async fn newsroom_with(
+    adjust: impl FnOnce(&mut newswire::Config),
+) -> (TestApp, entity::article::Model) {
     use newswire::domain::editorial::{media, tags};
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(adjust).await;
     let kpop = app.category("kpop", None).await;
     let comebacks = app.category("comebacks", Some(kpop.id)).await;
     let politics = app.category("politics", None).await;
@@ -309,13 +316,7 @@ async fn a_feed_is_cacheable_by_a_cdn_and_named_by_its_surrogate_keys() {
         .unwrap()
         .split(' ')
         .collect();
-    // What a write to the article, its category or its tag purges names this feed.
-    let comebacks = entity::category::Entity::find_by_id(illustrated.category_id)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let kpop = comebacks.parent_id.unwrap();
+    // What a write to the article, a category or its tag purges names this feed.
     let tag = entity::tag::Entity::find()
         .one(&app.db)
         .await
@@ -325,10 +326,9 @@ async fn a_feed_is_cacheable_by_a_cdn_and_named_by_its_surrogate_keys() {
         "feeds".to_owned(),
         "feeds/ja".to_owned(),
         "feeds/ja/kpop".to_owned(),
-        "articles".to_owned(),
-        format!("category/{kpop}"),
         format!("article/{}", illustrated.id),
-        format!("category/{}", comebacks.id),
+        "articles".to_owned(),
+        "categories".to_owned(),
         format!("tag/{}", tag.id),
     ];
     assert_eq!(keys, expected);
@@ -568,4 +568,77 @@ async fn feeds_share_the_clients_rate_limit() {
         refused.body["errors"][0]["extensions"]["code"],
         "RATE_LIMITED"
     );
+}
+
+/// Waits until the hook has been quiet for a moment: the purges of a fixture's writes.
+async fn drain(received: &mut tokio::sync::mpsc::UnboundedReceiver<Value>) {
+    while tokio::time::timeout(std::time::Duration::from_millis(300), received.recv())
+        .await
+        .is_ok()
+    {}
+}
+
+fn keys_of(reply: &Reply) -> Vec<String> {
+    reply
+        .headers
+        .get("surrogate-key")
+        .map(|v| v.to_str().unwrap().split(' ').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_public_get_answer_names_what_it_shows_as_writes_name_what_they_touch() {
+    let (url, mut received) = purge_hook().await;
+    let (app, illustrated) = newsroom_with(|c| c.purge_url = Some(url)).await;
+    drain(&mut received).await;
+    let tag = entity::tag::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = "/graphql?query=%7Barticles(first%3A5%2Clocales%3A%5BJA%5D)%7Bnodes%7Bslug%20category%7Bslug%7D%20tags%7Bslug%7D%20coverImage%7Burl%7D%7D%7D%7D";
+    let reply = get(&app, page, &[("x-client-id", "reader")]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let keys = keys_of(&reply);
+    let article = format!("article/{}", illustrated.id);
+    for key in [
+        article.as_str(),
+        "articles",
+        "categories",
+        &format!("tag/{}", tag.id),
+    ] {
+        assert!(keys.iter().any(|k| k == key), "{key} in {keys:?}");
+    }
+    assert_eq!(reply.headers["cache-tag"].to_str().unwrap(), keys.join(","));
+
+    // A like purges a key the page carries.
+    let like = "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount } }";
+    app.post(
+        like,
+        json!({ "id": article_id(&illustrated) }),
+        &[("x-client-id", "liker")],
+    )
+    .await;
+    let purged = next_purge(&mut received).await;
+    assert_eq!(purged, std::slice::from_ref(&article));
+    assert!(purged.iter().all(|k| keys.contains(k)));
+
+    // One tag, the category tree: their own keys.
+    let tag_page = get(
+        &app,
+        "/graphql?query=%7Btag(slug%3A%22stellawave%22)%7Bname%7D%7D",
+        &[],
+    )
+    .await;
+    assert_eq!(keys_of(&tag_page), [format!("tag/{}", tag.id)]);
+    let tree = get(&app, "/graphql?query=%7Bcategories%7Bslug%7D%7D", &[]).await;
+    assert_eq!(keys_of(&tree), ["categories"]);
+    // An answer about its reader is private: no CDN keeps it, and it names nothing.
+    let private = get(
+        &app,
+        "/graphql?query=%7Barticles(first%3A5)%7Bnodes%7BviewerHasLiked%7D%7D%7D",
+        &[("x-client-id", "reader")],
+    )
+    .await;
+    assert!(private.headers.get("surrogate-key").is_none());
 }

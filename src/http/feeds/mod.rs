@@ -10,7 +10,7 @@ mod render;
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Extension,
 };
@@ -20,23 +20,14 @@ use super::{
     auth::Authenticated, caching, graphql::accepts_gzip, gzip, problem::problem, REQUEST_ID,
 };
 use crate::{
-    domain::{
-        changes::{self, Touched},
-        locale::{self, Locale},
-    },
+    domain::locale::{self, Locale},
     graphql::{
         context::{AcceptedLocales, Requester},
         error,
         executor::{Caller, Outcome},
-        ids,
     },
     state::AppState,
 };
-
-/// `Surrogate-Key`: the keys a CDN such as Fastly purges by, separated by spaces.
-const SURROGATE_KEY: HeaderName = HeaderName::from_static("surrogate-key");
-/// `Cache-Tag`: the same keys for CDNs that read this header, separated by commas.
-const CACHE_TAG: HeaderName = HeaderName::from_static("cache-tag");
 
 /// Whom a feed's query reads for: feeds show nothing about their reader (no like state), so
 /// every anonymous feed reader is the same one.
@@ -134,7 +125,11 @@ async fn serve(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
     let config = &state.config;
-    let Outcome { response, .. } = state
+    let Outcome {
+        response,
+        surrogate_keys: surrogate_keys_shown,
+        ..
+    } = state
         .graphql
         .execute(
             query::request(language, category, config.feed_size),
@@ -197,11 +192,7 @@ async fn serve(
         Format::Atom => render::atom(&feed),
         Format::Rss => render::rss(&feed),
     });
-    let keys = surrogate_keys(
-        language_code,
-        category.zip(reply.category.as_ref()),
-        &reply.articles.nodes,
-    );
+    let keys = surrogate_keys(language_code, category, surrogate_keys_shown);
     let max_age = FEED_MAX_AGE_SECS.min(config.http_max_age_secs);
     let cache_control = if anonymous {
         caching::public(config, max_age)
@@ -220,42 +211,14 @@ fn feed_url(site: &str, code: &str, category: Option<&str>) -> String {
 }
 
 /// The keys a CDN can purge this feed by: every feed, this language's feeds, this feed, and
-/// what a write purges (see `domain::changes`): every list of articles, the feed's category,
-/// and each entry's article, category and tags.
-fn surrogate_keys(
-    code: &str,
-    category: Option<(&str, &query::Named)>,
-    entries: &[query::Entry],
-) -> Vec<String> {
+/// the keys of what it shows (its articles, their categories and tags, and the list of
+/// articles itself), as the feed's query collected them.
+fn surrogate_keys(code: &str, category: Option<&str>, shown: Vec<String>) -> Vec<String> {
     let mut keys = vec!["feeds".to_owned(), format!("feeds/{code}")];
-    if let Some((slug, _)) = category {
+    if let Some(slug) = category {
         keys.push(format!("feeds/{code}/{slug}"));
     }
-    keys.push(changes::ARTICLE_LISTS.to_owned());
-    let mut add = |kind: ids::Kind, id: &str| {
-        let key = match (
-            kind,
-            ids::decode_as("id", kind, &async_graphql::ID(id.to_owned())),
-        ) {
-            (ids::Kind::Article, Ok(row)) => Touched::Article(row).key(),
-            (ids::Kind::Category, Ok(row)) => Touched::Category(row).key(),
-            (ids::Kind::Tag, Ok(row)) => Touched::Tag(row).key(),
-            _ => return,
-        };
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    };
-    if let Some((_, named)) = category {
-        add(ids::Kind::Category, &named.id);
-    }
-    for entry in entries {
-        add(ids::Kind::Article, &entry.id);
-        add(ids::Kind::Category, &entry.category.id);
-        for tag in &entry.tags {
-            add(ids::Kind::Tag, &tag.id);
-        }
-    }
+    keys.extend(shown);
     keys
 }
 
@@ -274,12 +237,7 @@ fn respond(
         HeaderValue::from_str(cache_control).unwrap_or(HeaderValue::from_static("no-store"));
     let vary = HeaderValue::from_static("Accept-Encoding, Authorization");
     let mut validators = vec![(header::CACHE_CONTROL, cache), (header::VARY, vary)];
-    if let Ok(value) = HeaderValue::from_str(&keys.join(" ")) {
-        validators.push((SURROGATE_KEY, value));
-    }
-    if let Ok(value) = HeaderValue::from_str(&keys.join(",")) {
-        validators.push((CACHE_TAG, value));
-    }
+    validators.extend(caching::surrogate_keys(keys));
     if caching::matches(request, &etag) {
         return caching::not_modified(etag, validators);
     }

@@ -14,12 +14,12 @@ const DOCUMENT: &str = r#"query Feed($locale: Locale!, $category: String, $slug:
     nodes {
       id title summary body locale publishedAt updatedAt byline canonicalUrl copyright
       alternates { hreflang url }
-      category { id slug name }
-      tags { id slug name }
+      category { slug name }
+      tags { slug name }
       coverImage { url width height alt }
     }
   }
-  category(slug: $slug, locales: [$locale]) @include(if: $inCategory) { id name }
+  category(slug: $slug, locales: [$locale]) @include(if: $inCategory) { name }
 }"#;
 
 /// The GraphQL request for the feed of `locale`, narrowed to `category` if given.
@@ -96,11 +96,9 @@ pub struct Alternate {
     pub url: String,
 }
 
-/// A category or tag: id, slug and localized name.
+/// A category or tag: slug and localized name.
 #[derive(Debug, Deserialize)]
 pub struct Slugged {
-    /// Its global id.
-    pub id: String,
     /// Its slug.
     pub slug: String,
     /// Its name in the feed's language, or the best fallback.
@@ -110,8 +108,6 @@ pub struct Slugged {
 /// Something with a name.
 #[derive(Debug, Deserialize)]
 pub struct Named {
-    /// Its global id.
-    pub id: String,
     /// The name in the feed's language, or the best fallback.
     pub name: String,
 }
