@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use clap::{Args, ValueEnum};
 use ipnet::IpNet;
 
-use crate::domain::locale::Locale;
+use crate::{budget::Allowances, domain::locale::Locale};
 
 /// Everything the server can be told, each with a flag and an environment variable.
 #[derive(Debug, Clone, Args)]
@@ -170,6 +170,27 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_PURGE_URL")]
     pub purge_url: Option<String>,
 
+    /// What each kind of caller may spend on queries, as `who=points/per_second` for
+    /// `anonymous` (per client address), `partner`, `editor` and `admin` (per key): a bucket of
+    /// points that refills each second. A query costs its objects by page size, charged
+    /// before it runs; one that costs more than is left is refused with `RATE_LIMITED`.
+    #[arg(
+        long,
+        env = "NEWSWIRE_BUDGETS",
+        default_value = "anonymous=10000/500,partner=50000/2500,editor=100000/10000,admin=100000/10000",
+        value_parser = parse_allowances
+    )]
+    pub budgets: Allowances,
+
+    /// Redis that keeps the budgets for every instance (`redis://127.0.0.1:6379`); unset,
+    /// each instance keeps its own.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of this deployment's keys in Redis.
+    #[arg(long, env = "NEWSWIRE_REDIS_PREFIX", default_value = "newswire")]
+    pub redis_prefix: String,
+
     /// Origins allowed to call the API from a browser (comma-separated; `*` for any).
     #[arg(
         long,
@@ -230,6 +251,10 @@ fn parse_network(value: &str) -> Result<IpNet, String> {
 fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+}
+
+fn parse_allowances(text: &str) -> Result<Allowances, String> {
+    text.parse()
 }
 
 fn parse_time_zone(value: &str) -> Result<Tz, String> {

@@ -5,6 +5,7 @@ use std::{sync::Arc, time::Duration};
 use sea_orm::DatabaseConnection;
 
 use crate::{
+    budget::Ledger,
     config::Config,
     db::reads::Reads,
     domain::changes::Changes,
@@ -45,10 +46,17 @@ impl AppState {
         let reads = Reads::new(db.clone(), metrics.sql_statements.clone());
         let changes = Changes::default();
         crate::purge::spawn(&changes, config.purge_url.clone());
+        let ledger = Ledger::new(config.redis_url.as_deref(), &config.redis_prefix).unwrap_or_else(
+            |error| {
+                tracing::error!(%error, "budgets are kept in this process");
+                Ledger::in_process()
+            },
+        );
         let graphql = Executor::new(
             crate::graphql::schemas(config.clone(), db.clone(), reads, changes.clone()),
             &config,
             db.clone(),
+            ledger,
         );
         let limiter = Limiter::from_config(&config);
         let responses = ResponseCache::new(

@@ -30,7 +30,10 @@ use super::{
     surrogate::SurrogateKeys,
     NewswireSchema, Schemas,
 };
-use crate::config::Config;
+use crate::{
+    budget::{Allowance, Balance, Charge, Ledger, Payer},
+    config::Config,
+};
 
 /// Bytes of query text whose parsed documents are kept: clients send the same few queries
 /// again and again.
@@ -51,6 +54,23 @@ pub struct Outcome {
     pub rejected: bool,
     /// The surrogate keys of what the answer shows, for a CDN to purge it by.
     pub surrogate_keys: Vec<String>,
+    /// What the request cost and what its payer has left, once its cost was known.
+    pub cost: Option<Metered>,
+}
+
+/// A request's cost and its payer's bucket after paying (or refusing) it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metered {
+    /// The cost computed before it ran.
+    pub requested: u64,
+    /// The payer's bucket afterwards.
+    pub balance: Balance,
+    /// The payer's allowance.
+    pub allowance: Allowance,
+    /// Whether the payer is charged at all.
+    pub metered: bool,
+    /// It was refused: its payer had less than it costs.
+    pub refused: bool,
 }
 
 impl Outcome {
@@ -59,6 +79,7 @@ impl Outcome {
             response: Response::from_errors(errors),
             rejected: true,
             surrogate_keys: Vec::new(),
+            cost: None,
         }
     }
 
@@ -73,6 +94,8 @@ pub struct Caller {
     pub requester: Requester,
     /// The languages its `Accept-Language` names, best first.
     pub accepted: AcceptedLocales,
+    /// Who pays for what it costs.
+    pub payer: Payer,
 }
 
 /// The schema with the steps around it; clones share both.
@@ -82,7 +105,9 @@ pub struct Executor {
     checked: NewswireSchema,
     persisted: PersistedQueries,
     documents: moka::sync::Cache<String, Arc<ExecutableDocument>>,
-    valid: moka::sync::Cache<RequestKey, ()>,
+    /// Requests known valid, with their cost.
+    valid: moka::sync::Cache<RequestKey, u64>,
+    ledger: Ledger,
     max_aliases: usize,
     max_depth: usize,
     max_cost: u64,
@@ -94,7 +119,7 @@ pub struct Executor {
 impl Executor {
     /// Runs requests on `schemas` with the limits of `config`; the loaders of each request
     /// read `db`.
-    pub fn new(schemas: Schemas, config: &Config, db: DatabaseConnection) -> Self {
+    pub fn new(schemas: Schemas, config: &Config, db: DatabaseConnection, ledger: Ledger) -> Self {
         let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
         // The SDL async-graphql prints always parses (a test checks it does); were it not to,
         // the checks that read the shape would pass everything, so say so loudly.
@@ -114,7 +139,7 @@ impl Executor {
                 .build(),
             valid: moka::sync::Cache::builder()
                 .max_capacity(VALID_REQUEST_BYTES)
-                .weigher(move |(query, variables, name): &RequestKey, _| {
+                .weigher(move |(query, variables, name): &RequestKey, _: &u64| {
                     weight(query.len() + variables.len() + name.as_ref().map_or(0, String::len))
                 })
                 .build(),
@@ -124,6 +149,7 @@ impl Executor {
             shape: Arc::new(shape),
             db,
             batch_delay: Duration::from_micros(config.batch_delay_micros),
+            ledger,
         }
     }
 
@@ -150,7 +176,7 @@ impl Executor {
             ))
             .data(caller.accepted)
             .data(caller.requester);
-        let mut outcome = self.run(request, queries_only).await;
+        let mut outcome = self.run(request, queries_only, &caller.payer).await;
         outcome.surrogate_keys = keys.map(|k| k.take()).unwrap_or_default();
         for e in &mut outcome.response.errors {
             if error::code_of(e).is_none() {
@@ -177,8 +203,8 @@ impl Executor {
     }
 
     /// The checks a document must pass before async-graphql validates it: enum literals,
-    /// then the depth and cost limits (its variables count).
-    fn check(&self, document: &ExecutableDocument, request: &Request) -> Result<(), ServerError> {
+    /// then the depth and cost limits (its variables count). Returns its cost.
+    fn check(&self, document: &ExecutableDocument, request: &Request) -> Result<u64, ServerError> {
         if let Err(mut e) = enum_literals::check(&self.shape, document) {
             error::ensure_code(&mut e, error::GRAPHQL_VALIDATION_FAILED);
             return Err(e);
@@ -202,7 +228,7 @@ impl Executor {
                 ),
             ));
         }
-        Ok(())
+        Ok(measured.cost)
     }
 
     /// The document of `query`, parsed once and then reused while it is asked for.
@@ -215,7 +241,7 @@ impl Executor {
         Ok(document)
     }
 
-    async fn run(&self, mut request: Request, queries_only: bool) -> Outcome {
+    async fn run(&self, mut request: Request, queries_only: bool, payer: &Payer) -> Outcome {
         if let Err(e) = self.persisted.resolve(&mut request) {
             return Outcome::rejected(vec![e]);
         }
@@ -250,18 +276,27 @@ impl Executor {
             serde_json::to_string(&request.variables).unwrap_or_default(),
             operation_name.clone(),
         );
-        let known_valid = self.valid.contains_key(&key);
-        if !known_valid {
-            if let Err(refusal) = self.check(&document, &request) {
-                return Outcome::rejected(vec![refusal]);
-            }
+        let known = self.valid.get(&key);
+        let requested = match known {
+            Some(cost) => cost,
+            None => match self.check(&document, &request) {
+                Ok(cost) => cost,
+                Err(refusal) => return Outcome::rejected(vec![refusal]),
+            },
+        };
+        let cost = self.charge(payer, requested).await;
+        if cost.refused {
+            let mut outcome = Outcome::rejected(vec![over_budget(&cost, payer)]);
+            outcome.cost = Some(cost);
+            return outcome;
         }
-        let mut response = if known_valid {
+        request = request.data(cost);
+        let mut response = if known.is_some() {
             self.checked.execute(request).await
         } else {
             let response = self.schema.execute(request).await;
             if response.errors.is_empty() {
-                self.valid.insert(key, ());
+                self.valid.insert(key, requested);
             }
             response
         };
@@ -275,6 +310,37 @@ impl Executor {
             response,
             rejected,
             surrogate_keys: Vec::new(),
+            cost: Some(cost),
         }
     }
+
+    /// Charges `requested` to `payer`.
+    async fn charge(&self, payer: &Payer, requested: u64) -> Metered {
+        let (balance, refused) = match self.ledger.charge(payer, requested).await {
+            Charge::Paid(balance) => (balance, false),
+            Charge::Refused(balance) => (balance, true),
+        };
+        Metered {
+            requested,
+            balance,
+            allowance: payer.allowance,
+            metered: payer.metered,
+            refused,
+        }
+    }
+}
+
+/// The refusal of a request that costs more than its payer has left.
+fn over_budget(cost: &Metered, payer: &Payer) -> ServerError {
+    let wait = cost.balance.seconds_until(cost.requested, payer.allowance);
+    let mut refusal = error::refusal(
+        error::RATE_LIMITED,
+        format!(
+            "This query costs {} and {} of {} are left; the budget refills {} a second: retry in {wait} s.",
+            cost.requested, cost.balance.remaining, cost.balance.limit, payer.allowance.per_second
+        ),
+    );
+    let extensions = refusal.extensions.get_or_insert_with(Default::default);
+    extensions.set("retryAfter", wait);
+    refusal
 }

@@ -26,6 +26,7 @@ pub mod media;
 pub mod node;
 pub mod persisted;
 pub mod prefetch;
+pub mod rate_limit;
 pub mod scalars;
 pub mod search;
 pub mod shape;
@@ -53,6 +54,7 @@ pub struct Query(
     locale::LocaleQuery,
     tag::TagQuery,
     search::SearchQuery,
+    rate_limit::RateLimitQuery,
 );
 
 /// All root mutation fields.

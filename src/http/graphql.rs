@@ -7,7 +7,7 @@ use async_graphql::Response as GqlResponse;
 use axum::{
     body::{to_bytes, Body, Bytes},
     extract::{RawQuery, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Extension,
 };
@@ -16,12 +16,14 @@ use super::{
     auth::Authenticated,
     caching,
     client_id::ClientId,
-    gzip, playground,
+    gzip, metering, playground,
     problem::problem,
+    rate_limit::ClientAddress,
     response_cache::{Entry, Key},
     REQUEST_ID,
 };
 use crate::{
+    budget::Payer,
     domain::locale,
     graphql::{
         context::{AcceptedLocales, Requester},
@@ -113,6 +115,7 @@ pub async fn post(
     State(state): State<AppState>,
     Extension(client): Extension<ClientId>,
     Extension(Authenticated(principal)): Extension<Authenticated>,
+    Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -157,8 +160,9 @@ pub async fn post(
     if let Some(refusal) = without_query(&request) {
         return refusal;
     }
+    let payer = metering::payer(&state.config, principal.as_ref(), address);
     let requester = Requester::new(principal, &client.0);
-    execute(&state, request, &headers, requester, media, false).await
+    execute(&state, request, &headers, (requester, payer), media, false).await
 }
 
 /// `GET /graphql`: queries from the URL, or GraphiQL for a browser.
@@ -166,6 +170,7 @@ pub async fn get(
     State(state): State<AppState>,
     Extension(client): Extension<ClientId>,
     Extension(Authenticated(principal)): Extension<Authenticated>,
+    Extension(address): Extension<ClientAddress>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -196,8 +201,9 @@ pub async fn get(
     if let Some(refusal) = without_query(&request) {
         return refusal;
     }
+    let payer = metering::payer(&state.config, principal.as_ref(), address);
     let requester = Requester::new(principal, &client.0);
-    execute(&state, request, &headers, requester, media, true).await
+    execute(&state, request, &headers, (requester, payer), media, true).await
 }
 
 /// The refusal of a request that names no document: neither a `query` nor a persisted
@@ -255,13 +261,15 @@ struct Answer {
     etag: Option<HeaderValue>,
     /// The surrogate keys of a public answer over GET.
     surrogate_keys: Arc<[String]>,
+    /// The caller's budget, for a charged caller.
+    budget: Vec<(HeaderName, HeaderValue)>,
 }
 
 async fn execute(
     state: &AppState,
     request: async_graphql::Request,
     headers: &HeaderMap,
-    requester: Requester,
+    (requester, payer): (Requester, Payer),
     media: MediaType,
     over_get: bool,
 ) -> Response {
@@ -297,6 +305,8 @@ async fn execute(
             per_viewer: entry.per_viewer,
             etag,
             surrogate_keys: entry.surrogate_keys,
+            // A kept answer runs nothing and is not charged.
+            budget: Vec::new(),
         };
         return respond(answer, media, headers);
     }
@@ -305,6 +315,7 @@ async fn execute(
     let caller = Caller {
         requester,
         accepted: AcceptedLocales(locale::from_accept_language(accept_language)),
+        payer,
     };
     let request_id = headers
         .get(REQUEST_ID)
@@ -316,6 +327,7 @@ async fn execute(
         response,
         rejected,
         surrogate_keys,
+        cost,
     } = state
         .graphql
         .execute(request, caller, over_get, &request_id)
@@ -325,6 +337,8 @@ async fn execute(
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED
+    } else if has_code(&response, &[error::RATE_LIMITED]) {
+        StatusCode::TOO_MANY_REQUESTS
     } else if rejected && media == MediaType::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
@@ -346,43 +360,51 @@ async fn execute(
     } else {
         None
     };
-    // A request refused before execution has no `data` entry at all, not `"data": null`.
-    let serialized = if rejected {
-        serde_json::to_vec(&Rejection {
-            errors: &response.errors,
-        })
-    } else {
-        serde_json::to_vec(&response)
+    // A public answer over GET is one a shared cache keeps and gives to everyone: it says
+    // nothing about its caller's budget. Every other answer to a charged caller tells it
+    // its budget, in headers and in `extensions.cost`.
+    let public = over_get
+        && cache_control
+            .as_deref()
+            .is_some_and(|control| control.starts_with("public"));
+    let charged = cost.as_ref().is_some_and(|c| c.metered) && !public;
+    let budget = match &cost {
+        Some(cost) if charged => metering::headers(cost),
+        _ => Vec::new(),
     };
-    let body = match serialized {
-        Ok(body) => Bytes::from(body),
-        Err(e) => {
-            tracing::error!(error = %e, "could not serialize a response");
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                error::INTERNAL_SERVER_ERROR,
-                "internal server error",
-            );
+    let Some(plain) = serialize(&response, rejected) else {
+        return problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            error::INTERNAL_SERVER_ERROR,
+            "internal server error",
+        );
+    };
+    let (shared, body) = match &cost {
+        Some(cost) if response.extensions.is_empty() => {
+            let shared =
+                metering::with_cost(&plain, &metering::report(cost, &response.data, false));
+            let own = if charged {
+                metering::with_cost(&plain, &metering::report(cost, &response.data, true))
+            } else {
+                shared.clone()
+            };
+            (shared, own)
         }
+        _ => (plain.clone(), plain),
     };
-    let kept = cached
-        .filter(|_| response.errors.is_empty())
-        .map(|(cache, key)| {
-            let entry = Entry::new(
-                body.clone(),
-                cache_control.clone(),
-                per_viewer,
-                surrogate_keys.clone(),
-            );
-            cache.insert(key, entry.clone(), &liker, state.changes.all());
-            entry
-        });
-    // A kept answer is compressed once, for this reader and every later one alike.
+    // A kept answer tells what it costs, not what anyone has left: later readers of it run
+    // nothing and pay nothing.
+    if let Some((cache, key)) = cached.filter(|_| response.errors.is_empty()) {
+        let entry = Entry::new(
+            shared,
+            cache_control.clone(),
+            per_viewer,
+            surrogate_keys.clone(),
+        );
+        cache.insert(key, entry, &liker, state.changes.all());
+    }
     let gzipped = accepts_gzip(headers)
-        .then(|| match &kept {
-            Some(entry) => entry.gzipped(),
-            None => gzip::compress(&body, flate2::Compression::fast()),
-        })
+        .then(|| gzip::compress(&body, flate2::Compression::fast()))
         .flatten();
     let etag = (over_get && status == StatusCode::OK && response.errors.is_empty())
         .then(|| caching::etag(&body, gzipped.is_some()));
@@ -394,8 +416,28 @@ async fn execute(
         per_viewer,
         etag,
         surrogate_keys,
+        budget,
     };
     respond(answer, media, headers)
+}
+
+/// The body of `response`; a request refused before execution has no `data` entry at all,
+/// not `"data": null`. `None` if it cannot be serialized (logged).
+fn serialize(response: &GqlResponse, rejected: bool) -> Option<Bytes> {
+    let serialized = if rejected {
+        serde_json::to_vec(&Rejection {
+            errors: &response.errors,
+        })
+    } else {
+        serde_json::to_vec(response)
+    };
+    match serialized {
+        Ok(body) => Some(Bytes::from(body)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not serialize a response");
+            None
+        }
+    }
 }
 
 /// The answer with its headers; `304 Not Modified` instead when the client holds it already.
@@ -428,6 +470,7 @@ fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
     {
         let mut headers = vec![(header::CACHE_CONTROL, cache), (header::VARY, vary)];
         headers.extend(keys);
+        headers.extend(answer.budget);
         return caching::not_modified(etag.clone(), headers);
     }
     let mut http = (answer.status, answer.body).into_response();
@@ -447,7 +490,7 @@ fn respond(answer: Answer, media: MediaType, request: &HeaderMap) -> Response {
     );
     out.insert(header::CACHE_CONTROL, cache);
     out.insert(header::VARY, vary);
-    for (name, value) in keys {
+    for (name, value) in keys.into_iter().chain(answer.budget) {
         out.insert(name, value);
     }
     http

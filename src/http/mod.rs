@@ -7,6 +7,7 @@ mod feeds;
 mod graphql;
 mod gzip;
 mod health;
+mod metering;
 mod playground;
 mod problem;
 pub mod rate_limit;

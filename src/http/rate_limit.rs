@@ -30,6 +30,10 @@ use crate::{config::Config, graphql::error, state::AppState};
 /// How often (in requests) idle clients are forgotten, to keep the table small.
 const SWEEP_EVERY: u64 = 10_000;
 
+/// The address a request is limited and budgeted by, as [`limit`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
 /// The shared limiter; absent when rate limiting is switched off.
 #[derive(Clone)]
 pub struct Limiter {
@@ -54,45 +58,44 @@ impl Limiter {
         })
     }
 
-    fn trusted(&self, address: IpAddr) -> bool {
-        self.trusted_proxies
-            .iter()
-            .any(|net| net.contains(&address))
-    }
-
-    /// The address a request is limited by: its peer, or behind trusted proxies the
-    /// right-most forwarded address that is not one of them.
     fn key(&self, request: &Request) -> IpAddr {
-        let peer = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| {
-                c.0.ip().to_canonical()
-            });
-        if !self.trusted(peer) {
-            return peer;
-        }
-        let hops: Vec<&str> = request
-            .headers()
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .collect();
-        let mut client = peer;
-        for hop in hops.iter().rev() {
-            // A hop that is not an address was not written by a trusted proxy: the one
-            // after it is the last address known.
-            let Some(address) = forwarded_address(hop) else {
-                break;
-            };
-            client = address;
-            if !self.trusted(address) {
-                break;
-            }
-        }
-        client
+        client_address(&self.trusted_proxies, request)
     }
+}
+
+/// The address of a request's client: its peer, or behind trusted proxies the right-most
+/// forwarded address that is not one of them.
+fn client_address(trusted_proxies: &[IpNet], request: &Request) -> IpAddr {
+    let trusted = |address: IpAddr| trusted_proxies.iter().any(|net| net.contains(&address));
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| {
+            c.0.ip().to_canonical()
+        });
+    if !trusted(peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        // A hop that is not an address was not written by a trusted proxy: the one
+        // after it is the last address known.
+        let Some(address) = forwarded_address(hop) else {
+            break;
+        };
+        client = address;
+        if !trusted(address) {
+            break;
+        }
+    }
+    client
 }
 
 /// The address in one `X-Forwarded-For` hop: `203.0.113.7`, `2001:db8::1`, or either with a
@@ -105,15 +108,19 @@ fn forwarded_address(hop: &str) -> Option<IpAddr> {
         .map(|address| address.to_canonical())
 }
 
-/// Refuses a request with 429 and `RATE_LIMITED` when its client is over the limit.
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Refuses a request with 429 and `RATE_LIMITED` when its client is over the limit; tells
+/// the handlers who the client is ([`ClientAddress`]).
+pub async fn limit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let Some(limiter) = &state.limiter else {
+        let address = client_address(&state.config.trusted_proxies, &request);
+        request.extensions_mut().insert(ClientAddress(address));
         return next.run(request).await;
     };
     if limiter.seen.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
         limiter.limiter.retain_recent();
     }
     let key = limiter.key(&request);
+    request.extensions_mut().insert(ClientAddress(key));
     if key.is_loopback() && !limiter.limit_loopback {
         return next.run(request).await;
     }

@@ -211,6 +211,8 @@ async fn both_ways(app: &TestApp, selection: &str, variables: Value) -> (Value, 
             }
             errors.sort_by_key(|e| e["path"].to_string());
         }
+        // The second document asks for one field more, and costs one more.
+        body.as_object_mut().unwrap().remove("extensions");
         answers.push(body);
     }
     let concurrent = answers.pop().unwrap();

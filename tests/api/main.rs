@@ -7,6 +7,7 @@ mod helpers;
 
 mod arguments;
 mod auth;
+mod budgets;
 mod clients;
 mod connections;
 mod editorial;

@@ -17,9 +17,11 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    auth::Authenticated, caching, graphql::accepts_gzip, gzip, problem::problem, REQUEST_ID,
+    auth::Authenticated, caching, graphql::accepts_gzip, gzip, metering, problem::problem,
+    rate_limit::ClientAddress, REQUEST_ID,
 };
 use crate::{
+    budget::Payer,
     domain::locale::{self, Locale},
     graphql::{
         context::{AcceptedLocales, Requester},
@@ -63,6 +65,7 @@ impl Format {
 pub async fn of_locale(
     State(state): State<AppState>,
     Extension(Authenticated(principal)): Extension<Authenticated>,
+    Extension(address): Extension<ClientAddress>,
     Path(file): Path<String>,
     Query(query): Query<FeedQuery>,
     headers: HeaderMap,
@@ -70,14 +73,16 @@ pub async fn of_locale(
     let Some(code) = file.strip_suffix(".xml") else {
         return not_found("feeds are named `{locale}.xml`");
     };
+    let payer = metering::payer(&state.config, principal.as_ref(), address);
     let requester = Requester::new(principal, FEED_READER);
-    serve(&state, requester, code, None, query, &headers).await
+    serve(&state, (requester, payer), code, None, query, &headers).await
 }
 
 /// `GET /feeds/{code}/{category}.xml`: one category, with its subcategories.
 pub async fn of_category(
     State(state): State<AppState>,
     Extension(Authenticated(principal)): Extension<Authenticated>,
+    Extension(address): Extension<ClientAddress>,
     Path((code, file)): Path<(String, String)>,
     Query(query): Query<FeedQuery>,
     headers: HeaderMap,
@@ -85,8 +90,17 @@ pub async fn of_category(
     let Some(slug) = file.strip_suffix(".xml") else {
         return not_found("category feeds are named `{locale}/{category}.xml`");
     };
+    let payer = metering::payer(&state.config, principal.as_ref(), address);
     let requester = Requester::new(principal, FEED_READER);
-    serve(&state, requester, &code, Some(slug), query, &headers).await
+    serve(
+        &state,
+        (requester, payer),
+        &code,
+        Some(slug),
+        query,
+        &headers,
+    )
+    .await
 }
 
 fn not_found(message: impl Into<String>) -> Response {
@@ -95,7 +109,7 @@ fn not_found(message: impl Into<String>) -> Response {
 
 async fn serve(
     state: &AppState,
-    requester: Requester,
+    (requester, payer): (Requester, Payer),
     code: &str,
     category: Option<&str>,
     query: FeedQuery,
@@ -119,6 +133,7 @@ async fn serve(
     let caller = Caller {
         requester,
         accepted: AcceptedLocales(Vec::new()),
+        payer,
     };
     let request_id = headers
         .get(REQUEST_ID)
@@ -128,6 +143,7 @@ async fn serve(
     let Outcome {
         response,
         surrogate_keys: surrogate_keys_shown,
+        cost,
         ..
     } = state
         .graphql
@@ -142,6 +158,13 @@ async fn serve(
         let code = error::code_of(e).unwrap_or(error::INTERNAL_SERVER_ERROR);
         if code == error::BAD_USER_INPUT && category.is_some() {
             return not_found("no such category");
+        }
+        if code == error::RATE_LIMITED {
+            let mut refusal = problem(StatusCode::TOO_MANY_REQUESTS, code, e.message.clone());
+            for (name, value) in cost.as_ref().map(metering::headers).unwrap_or_default() {
+                refusal.headers_mut().insert(name, value);
+            }
+            return refusal;
         }
         let status = if code == error::INTERNAL_SERVER_ERROR {
             StatusCode::INTERNAL_SERVER_ERROR
