@@ -429,7 +429,19 @@ pub async fn list(
         .transpose()?;
 
     let unpublished = filter.has_unpublished();
-    let mut query = filter.apply(now);
+    // Down the latest list from a cursor, every article in reach was published at or before
+    // the cursor's time: bounding visibility by that time as well says the same, and leaves
+    // no second upper bound on the publication time for a planner to start the index range
+    // at (SQLite, built without STAT4, cannot tell `<= now` from the cursor's bound, and
+    // starting at `now` reads every newer article first).
+    let visible_at = match &after {
+        Some(Cursor {
+            key: SortKey::Time(time),
+            ..
+        }) if order == ArticleOrder::Latest && !unpublished => std::cmp::min(now, *time),
+        _ => now,
+    };
+    let mut query = filter.apply(visible_at);
     if let Some(cursor) = &after {
         query = query.filter(beyond(cursor, true, unpublished));
     }
