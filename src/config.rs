@@ -184,7 +184,7 @@ pub struct Config {
 
     /// Redis that keeps the budgets for every instance (`redis://127.0.0.1:6379`); unset,
     /// each instance keeps its own.
-    #[arg(long, env = "REDIS_URL")]
+    #[arg(long, env = "REDIS_URL", value_parser = parse_redis_url)]
     pub redis_url: Option<String>,
 
     /// Prefix of this deployment's keys in Redis.
@@ -255,6 +255,14 @@ fn default_pool_size() -> u32 {
 
 fn parse_allowances(text: &str) -> Result<Allowances, String> {
     text.parse()
+}
+
+/// A Redis URL the client accepts, so that a wrong one stops the start rather than leave
+/// each instance keeping budgets of its own.
+fn parse_redis_url(text: &str) -> Result<String, String> {
+    redis::Client::open(text)
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 fn parse_time_zone(value: &str) -> Result<Tz, String> {

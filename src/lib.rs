@@ -32,10 +32,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     db::migrate(&db).await?;
     seed::on_start(&db, config.seed, &config.site_url).await?;
     let bind = config.bind;
-    // A REDIS_URL that cannot be used stops the start, rather than leave every instance
-    // keeping budgets of its own unnoticed.
-    budget::Ledger::new(config.redis_url.as_deref(), &config.redis_prefix)
-        .map_err(anyhow::Error::msg)?;
     let state = AppState::new(db, config);
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!("serving GraphQL at http://{bind}/graphql");

@@ -370,8 +370,8 @@ pub fn cursor_of(article: &article::Model, order: ArticleOrder) -> Cursor {
 /// A row-value comparison, `(key, id) < (k, i)` (or `>`), which both databases turn into one
 /// range of the order's index: a page 5,000 deep costs what the first page costs.
 fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
-    let (column, order) = sort_of(cursor.order, unpublished);
-    let descending = matches!(order, Order::Desc) == ahead;
+    let (column, _) = sort_of(cursor.order, unpublished);
+    let descending = from_above(cursor, ahead, unpublished);
     let key: sea_orm::Value = match cursor.key {
         SortKey::Time(t) => t.into(),
         SortKey::Count(c) => c.into(),
@@ -379,6 +379,27 @@ fn beyond(cursor: &Cursor, ahead: bool, unpublished: bool) -> Condition {
     let row = Expr::tuple([column, Expr::col((article::Entity, article::Column::Id))]);
     let at = Expr::tuple([Expr::val(key), Expr::val(cursor.id)]);
     Condition::all().add(if descending { row.lt(at) } else { row.gt(at) })
+}
+
+/// The publication time a cursor bounds its list by from above, if it does: `(published_at,
+/// id) < (time, id)`.
+fn published_ceiling(cursor: &Cursor, ahead: bool, unpublished: bool) -> Option<DateTime<Utc>> {
+    let publication = matches!(cursor.order, ArticleOrder::Latest | ArticleOrder::Oldest);
+    match cursor.key {
+        SortKey::Time(time)
+            if publication && !unpublished && from_above(cursor, ahead, unpublished) =>
+        {
+            Some(time)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the rows past `cursor` (`ahead` of it, or behind) sort below its key: the
+/// cursor bounds its list from above.
+fn from_above(cursor: &Cursor, ahead: bool, unpublished: bool) -> bool {
+    let (_, order) = sort_of(cursor.order, unpublished);
+    matches!(order, Order::Desc) == ahead
 }
 
 /// What a page statement reads beside the article rows.
@@ -429,18 +450,16 @@ pub async fn list(
         .transpose()?;
 
     let unpublished = filter.has_unpublished();
-    // Down the latest list from a cursor, every article in reach was published at or before
-    // the cursor's time: bounding visibility by that time as well says the same, and leaves
-    // no second upper bound on the publication time for a planner to start the index range
-    // at (SQLite, built without STAT4, cannot tell `<= now` from the cursor's bound, and
+    // A cursor that bounds the publication time from above (down the latest list after it,
+    // up the oldest list before it) leaves in reach only articles published at or before
+    // its time: bounding visibility by that time as well says the same, and leaves no
+    // second upper bound on the publication time for a planner to start the index range at
+    // (SQLite, built without STAT4, cannot tell `<= now` from the cursor's bound, and
     // starting at `now` reads every newer article first).
-    let visible_at = match &after {
-        Some(Cursor {
-            key: SortKey::Time(time),
-            ..
-        }) if order == ArticleOrder::Latest && !unpublished => std::cmp::min(now, *time),
-        _ => now,
-    };
+    let visible_at = [(&after, true), (&before, false)]
+        .into_iter()
+        .filter_map(|(cursor, ahead)| published_ceiling(cursor.as_ref()?, ahead, unpublished))
+        .fold(now, std::cmp::min);
     let mut query = filter.apply(visible_at);
     if let Some(cursor) = &after {
         query = query.filter(beyond(cursor, true, unpublished));

@@ -379,22 +379,21 @@ async fn execute(
             "internal server error",
         );
     };
-    let (shared, body) = match &cost {
+    let with_cost = |charged: bool| match &cost {
         Some(cost) if response.extensions.is_empty() => {
-            let shared =
-                metering::with_cost(&plain, &metering::report(cost, &response.data, false));
-            let own = if charged {
-                metering::with_cost(&plain, &metering::report(cost, &response.data, true))
-            } else {
-                shared.clone()
-            };
-            (shared, own)
+            metering::with_cost(&plain, &metering::report(cost, &response.data, charged))
         }
-        _ => (plain.clone(), plain),
+        _ => plain.clone(),
     };
+    let body = with_cost(charged);
     // A kept answer tells what it costs, not what anyone has left: later readers of it run
     // nothing and pay nothing.
     if let Some((cache, key)) = cached.filter(|_| response.errors.is_empty()) {
+        let shared = if charged {
+            with_cost(false)
+        } else {
+            body.clone()
+        };
         let entry = Entry::new(
             shared,
             cache_control.clone(),

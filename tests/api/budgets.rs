@@ -7,7 +7,7 @@ use std::{net::SocketAddr, time::Duration};
 use axum::{
     body::Body,
     extract::ConnectInfo,
-    http::{header, Request, StatusCode},
+    http::{Request, StatusCode},
 };
 use serde_json::{json, Value};
 
@@ -15,23 +15,6 @@ use crate::helpers::{first_code, ArticleSpec, Reply, TestApp};
 
 const PAGE: &str = "{ articles(first: 20) { nodes { slug } } }";
 const BUDGET: &str = "{ rateLimit { limit cost remaining resetAt restoreRate metered } }";
-
-/// A POST from a client that is not on loopback, so that it is charged.
-async fn post_from(app: &TestApp, address: &str, query: &str, secret: Option<&str>) -> Reply {
-    let mut request = Request::builder()
-        .method("POST")
-        .uri("/graphql")
-        .header(header::CONTENT_TYPE, "application/json");
-    if let Some(secret) = secret {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {secret}"));
-    }
-    let mut request = request
-        .body(Body::from(json!({ "query": query }).to_string()))
-        .unwrap();
-    let peer: SocketAddr = address.parse().unwrap();
-    request.extensions_mut().insert(ConnectInfo(peer));
-    app.send(request).await
-}
 
 fn header_number(reply: &Reply, name: &str) -> u64 {
     reply.headers[name].to_str().unwrap().parse().unwrap()
@@ -57,7 +40,7 @@ async fn budgeted(budgets: &str) -> TestApp {
 async fn a_query_over_its_budget_is_refused_before_it_runs() {
     let app = budgeted("anonymous=100/1").await;
     let client = "203.0.113.20:5000";
-    let first = post_from(&app, client, PAGE, None).await;
+    let first = app.post_from(client, PAGE, &[]).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     let cost = &first.body["extensions"]["cost"];
     let requested = cost["requested"].as_u64().unwrap();
@@ -78,7 +61,7 @@ async fn a_query_over_its_budget_is_refused_before_it_runs() {
     let mut refused = None;
     for _ in 0..10 {
         app.take_statements();
-        let reply = post_from(&app, client, PAGE, None).await;
+        let reply = app.post_from(client, PAGE, &[]).await;
         if reply.status == StatusCode::TOO_MANY_REQUESTS {
             assert_eq!(app.take_statements(), 0, "refused before it ran");
             refused = Some(reply);
@@ -99,16 +82,16 @@ async fn a_query_over_its_budget_is_refused_before_it_runs() {
     );
 
     // Another address has a budget of its own; a cheap query still fits.
-    let other = post_from(&app, "203.0.113.21:5000", PAGE, None).await;
+    let other = app.post_from("203.0.113.21:5000", PAGE, &[]).await;
     assert_eq!(other.status, StatusCode::OK);
-    let cheap = post_from(&app, client, "{ __typename }", None).await;
+    let cheap = app.post_from(client, "{ __typename }", &[]).await;
     assert_eq!(cheap.status, StatusCode::OK, "{}", cheap.text);
 }
 
 #[tokio::test]
 async fn rate_limit_reports_the_budget_after_paying_for_its_query() {
     let app = budgeted("anonymous=1000/50").await;
-    let reply = post_from(&app, "203.0.113.30:5000", BUDGET, None).await;
+    let reply = app.post_from("203.0.113.30:5000", BUDGET, &[]).await;
     let budget = &reply.body["data"]["rateLimit"];
     assert_eq!(budget["limit"], 1000);
     assert_eq!(budget["restoreRate"], 50);
@@ -130,13 +113,16 @@ async fn rate_limit_reports_the_budget_after_paying_for_its_query() {
 #[tokio::test]
 async fn each_key_pays_from_its_roles_budget_wherever_it_calls_from() {
     let app = budgeted("partner=60/1,anonymous=1000/1").await;
-    let partner = app.api_key(entity::ApiRole::Partner).await;
-    let editor = app.api_key(entity::ApiRole::Editor).await;
+    let bearer = |secret: String| format!("Bearer {secret}");
+    let partner = bearer(app.api_key(entity::ApiRole::Partner).await);
+    let editor = bearer(app.api_key(entity::ApiRole::Editor).await);
     let mut refused = false;
     for i in 0..6 {
         // The same key from two addresses is one payer.
         let address = format!("203.0.113.{}:5000", 40 + i % 2);
-        let reply = post_from(&app, &address, PAGE, Some(&partner)).await;
+        let reply = app
+            .post_from(&address, PAGE, &[("authorization", &partner)])
+            .await;
         if reply.status == StatusCode::TOO_MANY_REQUESTS {
             refused = true;
             break;
@@ -144,10 +130,12 @@ async fn each_key_pays_from_its_roles_budget_wherever_it_calls_from() {
         assert_eq!(header_number(&reply, "ratelimit-limit"), 60);
     }
     assert!(refused, "the partner's 60 points run out");
-    let editor_reply = post_from(&app, "203.0.113.40:5000", PAGE, Some(&editor)).await;
+    let editor_reply = app
+        .post_from("203.0.113.40:5000", PAGE, &[("authorization", &editor)])
+        .await;
     assert_eq!(editor_reply.status, StatusCode::OK);
     assert_eq!(header_number(&editor_reply, "ratelimit-limit"), 100_000);
-    let anonymous = post_from(&app, "203.0.113.40:5000", PAGE, None).await;
+    let anonymous = app.post_from("203.0.113.40:5000", PAGE, &[]).await;
     assert_eq!(anonymous.status, StatusCode::OK);
 }
 

@@ -144,3 +144,42 @@ async fn visible_articles_resolve_by_id_slug_and_node() {
         .await;
     assert_eq!(missing, json!({ "article": null, "category": null }));
 }
+
+#[tokio::test]
+async fn a_cursor_from_the_future_reaches_no_scheduled_article() {
+    use newswire::domain::cursor::{ArticleOrder, Cursor, SortKey};
+    let app = TestApp::spawn().await;
+    let cat = app.category("news", None).await;
+    app.article(ArticleSpec::published("out", cat.id, 1)).await;
+    let mut scheduled = ArticleSpec::published("tomorrow", cat.id, 0);
+    scheduled.published_at = Some(Utc::now() + Duration::hours(24));
+    app.article(scheduled).await;
+    // A cursor a client made up, a week ahead: down the latest list and up the oldest one.
+    let ahead = Utc::now() + Duration::days(7);
+    for (order, argument) in [
+        (ArticleOrder::Latest, "after"),
+        (ArticleOrder::Oldest, "before"),
+    ] {
+        let cursor = Cursor {
+            order,
+            key: SortKey::Time(ahead),
+            id: i64::MAX,
+        }
+        .encode();
+        let name = if order == ArticleOrder::Latest {
+            "LATEST"
+        } else {
+            "OLDEST"
+        };
+        let page_size = if argument == "after" { "first" } else { "last" };
+        let query = format!(
+            "{{ articles({page_size}: 10, {argument}: \"{cursor}\", orderBy: {name}) {{ nodes {{ slug }} }} }}"
+        );
+        let data = app.data(&query, json!({})).await;
+        assert_eq!(
+            data["articles"]["nodes"],
+            json!([{ "slug": "out" }]),
+            "{query}"
+        );
+    }
+}
