@@ -149,6 +149,16 @@ pub struct Config {
     )]
     pub feed_size: u64,
 
+    /// Hours the change feed keeps its changes. A partner whose checkpoint is older must
+    /// resync from the start (`changes` without `since`).
+    #[arg(
+        long,
+        env = "NEWSWIRE_CHANGES_RETENTION_HOURS",
+        default_value_t = 720,
+        value_parser = clap::value_parser!(u64).range(1..=87_600)
+    )]
+    pub changes_retention_hours: u64,
+
     /// Most seconds a cache (a CDN, a browser) may serve an answer without asking again:
     /// the ceiling of every `max-age`. Below it, a GraphQL answer over GET is kept as long as
     /// its shortest-lived field asks (60 s for articles, 300 for categories and tags, 3600 for

@@ -2,9 +2,18 @@
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use entity::ApiRole;
+use entity::{ApiRole, Locale};
 use mimalloc::MiMalloc;
-use newswire::{config::Config, db, domain::api_keys, seed, telemetry};
+use newswire::{
+    config::Config,
+    db,
+    domain::{
+        api_keys,
+        changes::Changes,
+        licences::{self, CategoryGrant},
+    },
+    seed, telemetry,
+};
 
 /// mimalloc: a request allocates many small, short-lived objects, which glibc's allocator
 /// serves markedly slower across worker threads (see BENCH.md).
@@ -63,6 +72,28 @@ enum ApiKeyAction {
         /// The key's id, as `apikey list` shows it.
         id: i64,
     },
+    /// Set what a PARTNER key licenses; the new licence replaces the old one.
+    Licence {
+        /// The key's id, as `apikey list` shows it.
+        id: i64,
+        /// Licensed languages, comma-separated codes such as `en,ja,zh-Hant`.
+        #[arg(long, value_delimiter = ',', value_parser = parse_locale)]
+        locales: Vec<Locale>,
+        /// Licensed categories with all their subcategories, comma-separated slugs.
+        #[arg(long, value_delimiter = ',')]
+        categories: Vec<String>,
+        /// Licensed categories without their subcategories, comma-separated slugs.
+        #[arg(long, value_delimiter = ',')]
+        only_categories: Vec<String>,
+    },
+}
+
+/// A locale code as the command line takes it.
+fn parse_locale(code: &str) -> Result<Locale, String> {
+    Locale::from_code(code).ok_or_else(|| {
+        let known: Vec<&str> = Locale::ALL.iter().map(|l| l.code()).collect();
+        format!("`{code}` is not one of {}", known.join(", "))
+    })
 }
 
 /// Roles as the command line spells them.
@@ -148,6 +179,35 @@ async fn run() -> anyhow::Result<()> {
                 ApiKeyAction::Revoke { id } => {
                     let key = api_keys::revoke(&db, Utc::now(), id).await?;
                     println!("revoked API key {} ({})", key.id, key.name);
+                }
+                ApiKeyAction::Licence {
+                    id,
+                    locales,
+                    categories,
+                    only_categories,
+                } => {
+                    let grants: Vec<CategoryGrant> = categories
+                        .into_iter()
+                        .map(|slug| (slug, true))
+                        .chain(only_categories.into_iter().map(|slug| (slug, false)))
+                        .map(|(slug, with_subcategories)| CategoryGrant {
+                            slug,
+                            with_subcategories,
+                        })
+                        .collect();
+                    let changes = Changes::default();
+                    let licence =
+                        licences::grant(&db, &changes, Utc::now(), id, &locales, &grants).await?;
+                    let codes: Vec<&str> = licence.locales.iter().map(|l| l.code()).collect();
+                    println!(
+                        "API key {id} now licenses {} categories in: {}",
+                        licence.category_ids.len(),
+                        if codes.is_empty() {
+                            "no language".to_owned()
+                        } else {
+                            codes.join(", ")
+                        }
+                    );
                 }
             }
         }

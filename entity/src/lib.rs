@@ -5,11 +5,16 @@
 pub mod api_key;
 pub mod article;
 pub mod article_like;
+pub mod article_syndication;
 pub mod article_tag;
 pub mod article_translation;
 pub mod category;
 pub mod category_translation;
+pub mod change_due;
+pub mod change_log;
 pub mod enums;
+pub mod licence_category;
+pub mod licence_locale;
 pub mod media;
 pub mod media_text;
 pub mod tag;

@@ -38,6 +38,12 @@ pub struct Model {
     pub credit: Option<String>,
     /// Under what terms it may be shown.
     pub licence: Option<String>,
+    /// Whether partners may carry it.
+    pub syndicatable: bool,
+    /// Partners may not show it before this time (UTC).
+    pub embargo_until: Option<DateTimeUtc>,
+    /// Partners may not show it from this time on (UTC).
+    pub expires_at: Option<DateTimeUtc>,
     /// When the row was created (UTC).
     pub created_at: DateTimeUtc,
     /// When the item or one of its texts last changed (UTC).

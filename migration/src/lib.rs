@@ -11,6 +11,7 @@ mod m20261126_000005_index_likes_by_liker;
 mod m20261202_000006_create_tags_and_media;
 mod m20261202_000007_create_search_index;
 mod m20261203_000008_add_search_recency_terms;
+mod m20261204_000009_create_syndication;
 
 /// Applies newswire's migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_create_tags_and_media::Migration),
             Box::new(m20261202_000007_create_search_index::Migration),
             Box::new(m20261203_000008_add_search_recency_terms::Migration),
+            Box::new(m20261204_000009_create_syndication::Migration),
         ]
     }
 }

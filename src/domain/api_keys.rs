@@ -3,6 +3,8 @@
 //! The secrets carry 256 random bits, so a fast hash is the right tool: there is nothing to
 //! guess, and checking a key costs one indexed lookup.
 
+use std::sync::Arc;
+
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
 use entity::{api_key, ApiRole};
@@ -12,7 +14,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{access::Principal, validate, DomainError, DomainResult};
+use super::{access::Principal, licences, validate, DomainError, DomainResult};
 
 /// What every secret starts with, so that leaked keys are easy to recognise.
 const SECRET_PREFIX: &str = "nw_";
@@ -66,16 +68,21 @@ pub async fn list(db: &DatabaseConnection) -> DomainResult<Vec<api_key::Model>> 
         .await?)
 }
 
+/// The key with this id.
+pub async fn find(db: &DatabaseConnection, id: i64) -> DomainResult<api_key::Model> {
+    api_key::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound { what: "API key" })
+}
+
 /// Revokes key `id`; revoking twice keeps the first time.
 pub async fn revoke(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<api_key::Model> {
-    let key = api_key::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound { what: "API key" })?;
+    let key = find(db, id).await?;
     if key.revoked_at.is_some() {
         return Ok(key);
     }
@@ -107,9 +114,14 @@ pub async fn authenticate(db: &DatabaseConnection, secret: &str) -> DomainResult
             "the API key has been revoked".into(),
         ));
     }
+    let licence = match key.role {
+        ApiRole::Partner => Some(Arc::new(licences::of_key(db, key.id).await?)),
+        ApiRole::Editor | ApiRole::Admin => None,
+    };
     Ok(Principal {
         key_id: key.id,
         name: key.name,
         role: key.role,
+        licence,
     })
 }

@@ -7,7 +7,10 @@
 use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use entity::{article, article_like, article_tag, article_translation, ArticleStatus, MediaKind};
+use entity::{
+    article, article_like, article_syndication, article_tag, article_translation, ArticleStatus,
+    MediaKind,
+};
 use sea_orm::{
     sea_query::{Alias, CaseStatement, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
     ActiveEnum, ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Order,
@@ -17,7 +20,7 @@ use sea_orm::{
 use crate::db::reads::Reads;
 
 use super::{
-    access::Audience,
+    access::{Audience, Licence},
     category_directory::Directory,
     columns::Columns,
     cursor::{ArticleOrder, Cursor, SortKey},
@@ -64,17 +67,76 @@ pub fn visible(now: DateTime<Utc>) -> Condition {
 }
 
 /// The condition that makes an article visible to `audience` at `now`.
-pub fn visible_to(audience: Audience, now: DateTime<Utc>) -> Condition {
+pub fn visible_to(audience: &Audience, now: DateTime<Utc>) -> Condition {
     match audience {
         Audience::Public => visible(now),
+        Audience::Partner(licence) => licensed(licence, now),
         Audience::Staff => Condition::all().add(article::Column::DeletedAt.is_null()),
     }
+}
+
+/// The condition that makes an article visible at `now` to a partner holding `licence`:
+/// visible to readers, filed under a licensed category, with text in a licensed language,
+/// and with rights that let partners carry it now.
+pub fn licensed(licence: &Licence, now: DateTime<Utc>) -> Condition {
+    let texts = Query::select()
+        .expr(Expr::val(1))
+        .from(article_translation::Entity)
+        .and_where(
+            Expr::col((
+                article_translation::Entity,
+                article_translation::Column::ArticleId,
+            ))
+            .equals((article::Entity, article::Column::Id)),
+        )
+        .and_where(
+            Expr::col((
+                article_translation::Entity,
+                article_translation::Column::Locale,
+            ))
+            .is_in(licence.locales.iter().copied()),
+        )
+        .to_owned();
+    visible(now)
+        .add(article::Column::CategoryId.is_in(licence.category_ids.iter().copied()))
+        .add(Expr::exists(texts))
+        .add(Expr::exists(withheld(now)).not())
+}
+
+/// The rights row of the article of the row, when it keeps partners from carrying the
+/// article at `now`: not syndicatable, under embargo or expired.
+fn withheld(now: DateTime<Utc>) -> SelectStatement {
+    let rights = |c: article_syndication::Column| Expr::col((article_syndication::Entity, c));
+    Query::select()
+        .expr(Expr::val(1))
+        .from(article_syndication::Entity)
+        .and_where(
+            rights(article_syndication::Column::ArticleId)
+                .equals((article::Entity, article::Column::Id)),
+        )
+        .cond_where(
+            Condition::any()
+                .add(rights(article_syndication::Column::Syndicatable).eq(false))
+                .add(rights(article_syndication::Column::EmbargoUntil).gt(now))
+                .add(rights(article_syndication::Column::ExpiresAt).lte(now)),
+        )
+        .to_owned()
+}
+
+/// Whether the rights of an article or photo let partners carry it at `now`.
+pub fn carriable(
+    syndicatable: bool,
+    embargo_until: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    syndicatable && embargo_until.is_none_or(|at| at <= now) && expires_at.is_none_or(|at| at > now)
 }
 
 /// The article with this id, if `audience` can see it.
 pub async fn find(
     db: &DatabaseConnection,
-    audience: Audience,
+    audience: &Audience,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<Option<article::Model>> {
@@ -87,7 +149,7 @@ pub async fn find(
 /// The article with this slug, if `audience` can see it.
 pub async fn find_by_slug(
     db: &DatabaseConnection,
-    audience: Audience,
+    audience: &Audience,
     now: DateTime<Utc>,
     slug: &str,
 ) -> DomainResult<Option<article::Model>> {
@@ -116,9 +178,10 @@ fn standing_is(standing: Standing, now: DateTime<Utc>) -> Condition {
     }
 }
 
-/// The visible articles among these ids, by id.
+/// The articles among these ids that `audience` sees, by id.
 pub async fn visible_by_ids(
     db: &DatabaseConnection,
+    audience: &Audience,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> DomainResult<HashMap<i64, article::Model>> {
@@ -127,10 +190,26 @@ pub async fn visible_by_ids(
     }
     let rows = article::Entity::find()
         .filter(article::Column::Id.is_in(ids.iter().copied()))
-        .filter(visible(now))
+        .filter(visible_to(audience, now))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|a| (a.id, a)).collect())
+}
+
+/// The syndication rights of each of these articles that has any set, by article id; the
+/// others have the defaults (syndicatable, no credit, no embargo, no expiry).
+pub async fn rights_of(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> DomainResult<HashMap<i64, article_syndication::Model>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = article_syndication::Entity::find()
+        .filter(article_syndication::Column::ArticleId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.article_id, r)).collect())
 }
 
 /// What a reader can narrow an article list to, as given.
@@ -195,7 +274,7 @@ impl ArticleFilter {
             Some(list) => list,
             None => vec![Standing::Published],
         };
-        if audience == Audience::Public && statuses.iter().any(|s| *s != Standing::Published) {
+        if audience != Audience::Staff && statuses.iter().any(|s| *s != Standing::Published) {
             return Err(DomainError::Forbidden(
                 "only editors and admins may list unpublished articles".into(),
             ));
@@ -243,6 +322,11 @@ impl ArticleFilter {
 }
 
 impl ResolvedFilter {
+    /// Who the filter lists for.
+    pub fn audience(&self) -> &Audience {
+        &self.audience
+    }
+
     /// The filter restricted to these categories.
     pub fn in_categories(mut self, ids: Vec<i64>) -> Self {
         self.category_ids = Some(ids);
@@ -275,12 +359,16 @@ impl ResolvedFilter {
             .iter()
             .fold(Condition::any(), |any, s| any.add(standing_is(*s, now)));
         let mut query = article::Entity::find()
-            .filter(visible_to(self.audience, now))
+            .filter(visible_to(&self.audience, now))
             .filter(statuses);
         if let Some(ids) = &self.category_ids {
             query = query.filter(article::Column::CategoryId.is_in(ids.iter().copied()));
         }
         if let Some(locale) = self.available_in {
+            if !self.audience.reads_locale(locale) {
+                // A partner's text in a language it does not license does not exist for it.
+                query = query.filter(Expr::val(1).eq(0));
+            }
             query = query.filter(
                 article::Column::Id.in_subquery(
                     Query::select()

@@ -25,6 +25,9 @@ pub enum DomainError {
     /// The caller is known but may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A checkpoint lies before what is still kept; the caller must start over.
+    #[error("{0}")]
+    Expired(String),
     /// The database failed; details are logged, never shown to clients.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
@@ -51,6 +54,7 @@ impl DomainError {
             },
             DomainError::Unauthenticated(message) => DomainError::Unauthenticated(message.clone()),
             DomainError::Forbidden(message) => DomainError::Forbidden(message.clone()),
+            DomainError::Expired(message) => DomainError::Expired(message.clone()),
             DomainError::Database(db) => DomainError::Database(DbErr::Custom(db.to_string())),
         })
     }

@@ -35,10 +35,11 @@ pub struct LikeState {
     pub liked: bool,
 }
 
-/// `liker` likes the visible article `article_id`; liking twice counts once.
+/// `liker` likes the article `article_id`, which `audience` must see; liking twice counts once.
 pub async fn like(
     db: &DatabaseConnection,
     changes: &Changes,
+    audience: &Audience,
     now: DateTime<Utc>,
     article_id: i64,
     liker: &str,
@@ -46,7 +47,7 @@ pub async fn like(
     let _recorded = changes
         .recording(Change::Likes)
         .touching(Touched::Article(article_id));
-    ensure_visible(db, now, article_id).await?;
+    ensure_visible(db, audience, now, article_id).await?;
     let txn = db.begin().await?;
     let inserted = article_like::Entity::insert(article_like::ActiveModel {
         article_id: Set(article_id),
@@ -71,10 +72,12 @@ pub async fn like(
     })
 }
 
-/// `liker` takes back a like of the visible article `article_id`; unliking twice is harmless.
+/// `liker` takes back a like of the article `article_id`, which `audience` must see;
+/// unliking twice is harmless.
 pub async fn unlike(
     db: &DatabaseConnection,
     changes: &Changes,
+    audience: &Audience,
     now: DateTime<Utc>,
     article_id: i64,
     liker: &str,
@@ -82,7 +85,7 @@ pub async fn unlike(
     let _recorded = changes
         .recording(Change::Likes)
         .touching(Touched::Article(article_id));
-    ensure_visible(db, now, article_id).await?;
+    ensure_visible(db, audience, now, article_id).await?;
     let txn = db.begin().await?;
     let deleted = article_like::Entity::delete_many()
         .filter(article_like::Column::ArticleId.eq(article_id))
@@ -101,8 +104,14 @@ pub async fn unlike(
     })
 }
 
-async fn ensure_visible(db: &DatabaseConnection, now: DateTime<Utc>, id: i64) -> DomainResult<()> {
-    match articles::find(db, Audience::Public, now, id).await? {
+/// Fails unless `audience` sees the article as readers do (staff may not like drafts).
+async fn ensure_visible(
+    db: &DatabaseConnection,
+    audience: &Audience,
+    now: DateTime<Utc>,
+    id: i64,
+) -> DomainResult<()> {
+    match articles::find(db, &audience.as_reader(), now, id).await? {
         Some(_) => Ok(()),
         None => Err(DomainError::NotFound { what: "article" }),
     }
@@ -221,6 +230,6 @@ pub async fn most_liked(
         .into_tuple()
         .all(db)
         .await?;
-    let mut rows = articles::visible_by_ids(db, now, &ranked).await?;
+    let mut rows = articles::visible_by_ids(db, &Audience::Public, now, &ranked).await?;
     Ok(ranked.iter().filter_map(|id| rows.remove(id)).collect())
 }

@@ -32,7 +32,7 @@ pub struct ArticleMedia {
 }
 
 /// The `media` columns the statement of [`of_articles`] reads, in the order it decodes them.
-const MEDIA_COLUMNS: [media::Column; 16] = [
+const MEDIA_COLUMNS: [media::Column; 19] = [
     media::Column::Id,
     media::Column::ArticleId,
     media::Column::Kind,
@@ -47,6 +47,9 @@ const MEDIA_COLUMNS: [media::Column; 16] = [
     media::Column::ThumbnailId,
     media::Column::Credit,
     media::Column::Licence,
+    media::Column::Syndicatable,
+    media::Column::EmbargoUntil,
+    media::Column::ExpiresAt,
     media::Column::CreatedAt,
     media::Column::UpdatedAt,
 ];
@@ -58,10 +61,14 @@ const TEXT_COLUMNS: [media_text::Column; 3] = [
     media_text::Column::Alt,
 ];
 
-/// The media of each of these articles, with their texts, by article id: one statement,
-/// whatever the number, read by position (a page's worth of rows, one per text).
+/// The media of each of these articles that `audience` may see at `now`, with their texts, by
+/// article id: one statement, whatever the number, read by position (a page's worth of rows,
+/// one per text). A partner sees only the items whose rights let partners carry them, with
+/// their texts in its licensed languages.
 pub async fn of_articles(
     db: &DatabaseConnection,
+    audience: &Audience,
+    now: DateTime<Utc>,
     article_ids: &[i64],
 ) -> DomainResult<HashMap<i64, ArticleMedia>> {
     if article_ids.is_empty() {
@@ -106,6 +113,14 @@ pub async fn of_articles(
         }
     }
     let mut out: HashMap<i64, ArticleMedia> = HashMap::new();
+    if let Some(licence) = audience.licence() {
+        rows.retain(|(row, _)| {
+            articles::carriable(row.syndicatable, row.embargo_until, row.expires_at, now)
+        });
+        for (_, texts) in &mut rows {
+            texts.retain(|t| licence.has_locale(t.locale));
+        }
+    }
     for (row, texts) in rows {
         let item = Item {
             texts: texts.into(),
@@ -140,6 +155,9 @@ fn read_media(columns: &mut Columns<'_>) -> Result<media::Model, DbErr> {
         thumbnail_id: columns.value()?,
         credit: columns.value()?,
         licence: columns.value()?,
+        syndicatable: columns.value()?,
+        embargo_until: columns.value()?,
+        expires_at: columns.value()?,
         created_at: columns.value()?,
         updated_at: columns.value()?,
     })
@@ -165,20 +183,26 @@ async fn texts_of(
     Ok(map)
 }
 
-/// The media item with this id and its article, if `audience` can see the article.
+/// The media item with this id and its article, if `audience` can see the article and the item.
 pub async fn find(
     db: &DatabaseConnection,
-    audience: Audience,
+    audience: &Audience,
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<Option<(Item, article::Model)>> {
     let Some(row) = media::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
+    let withheld = audience.licence().is_some()
+        && !articles::carriable(row.syndicatable, row.embargo_until, row.expires_at, now);
+    if withheld {
+        return Ok(None);
+    }
     let Some(article) = articles::find(db, audience, now, row.article_id).await? else {
         return Ok(None);
     };
-    let texts = texts_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    let mut texts = texts_of(db, &[id]).await?.remove(&id).unwrap_or_default();
+    texts.retain(|t| audience.reads_locale(t.locale));
     Ok(Some((
         Item {
             row: Arc::new(row),

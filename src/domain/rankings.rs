@@ -16,6 +16,7 @@ use moka::future::Cache;
 use sea_orm::DatabaseConnection;
 
 use super::{
+    access::Audience,
     articles,
     changes::{Change, Changes},
     likes,
@@ -57,6 +58,7 @@ impl Rankings {
     pub async fn most_liked(
         &self,
         db: &DatabaseConnection,
+        audience: &Audience,
         now: DateTime<Utc>,
         window: LikeWindow,
         limit: u64,
@@ -76,7 +78,7 @@ impl Rankings {
             })
             .await
             .map_err(DomainError::from_shared)?;
-        let mut rows = articles::visible_by_ids(db, now, &ids).await?;
+        let mut rows = articles::visible_by_ids(db, &audience.as_reader(), now, &ids).await?;
         Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
     }
 }

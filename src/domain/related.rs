@@ -18,7 +18,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, QueryTrait,
 };
 
-use super::{articles, columns::Columns, DomainResult};
+use super::{access::Audience, articles, columns::Columns, DomainResult};
 
 /// The most related articles kept per article; `Article.related(first:)` allows as many.
 pub const MAX_RELATED: usize = 20;
@@ -29,10 +29,12 @@ const CANDIDATES_PER_GROUP: u64 = 30;
 /// The most tags and categories a batch looks through.
 const MAX_GROUPS: usize = 120;
 
-/// The visible articles related to each of these articles, best first, at most
-/// [`MAX_RELATED`] each, never the article itself.
+/// The articles related to each of these articles that `audience` sees beside an article
+/// (see [`Audience::as_reader`]), best first, at most [`MAX_RELATED`] each, never the article
+/// itself.
 pub async fn of_articles(
     db: &DatabaseConnection,
+    audience: &Audience,
     now: DateTime<Utc>,
     ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<Arc<article::Model>>>> {
@@ -63,7 +65,7 @@ pub async fn of_articles(
     tag_ids.truncate(MAX_GROUPS);
     category_ids.truncate(MAX_GROUPS.saturating_sub(tag_ids.len()).max(1));
 
-    let candidates = candidates(db, now, &tag_ids, &category_ids).await?;
+    let candidates = candidates(db, &audience.as_reader(), now, &tag_ids, &category_ids).await?;
     let mut rows: HashMap<i64, Arc<article::Model>> = HashMap::new();
     let mut via: HashMap<i64, HashSet<i64>> = HashMap::new();
     for (row, tag) in candidates {
@@ -106,10 +108,11 @@ pub async fn of_articles(
     Ok(out)
 }
 
-/// The newest visible articles of each tag (with the tag) and of each category (without),
-/// in one statement.
+/// The newest articles `audience` sees of each tag (with the tag) and of each category
+/// (without), in one statement.
 async fn candidates(
     db: &DatabaseConnection,
+    audience: &Audience,
     now: DateTime<Utc>,
     tag_ids: &[i64],
     category_ids: &[i64],
@@ -117,7 +120,7 @@ async fn candidates(
     let via = Alias::new("via_tag");
     let visible = || {
         article::Entity::find()
-            .filter(articles::visible(now))
+            .filter(articles::visible_to(audience, now))
             .select_only()
             .columns(articles::PAGE_COLUMNS)
     };

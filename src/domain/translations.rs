@@ -3,9 +3,11 @@
 use std::collections::HashMap;
 
 use entity::article_translation::{self, Column};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
-use super::{locale::Locale, DomainResult};
+use super::{access::Audience, locale::Locale, DomainResult};
 
 /// What a headline shows of a translation: its language, title and summary, without the
 /// body and the bookkeeping times that a list of headlines never sends.
@@ -33,6 +35,7 @@ impl From<&article_translation::Model> for Headline {
 /// in the order of their locale codes.
 pub async fn of_articles(
     db: &DatabaseConnection,
+    audience: &Audience,
     article_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<article_translation::Model>>> {
     if article_ids.is_empty() {
@@ -40,6 +43,7 @@ pub async fn of_articles(
     }
     let rows = article_translation::Entity::find()
         .filter(Column::ArticleId.is_in(article_ids.iter().copied()))
+        .filter(readable(audience))
         .order_by_asc(Column::ArticleId)
         .order_by_asc(Column::Locale)
         .all(db)
@@ -53,6 +57,7 @@ pub async fn of_articles(
 /// article's in the order of their locale codes.
 pub async fn headlines_of(
     db: &DatabaseConnection,
+    audience: &Audience,
     article_ids: &[i64],
 ) -> DomainResult<HashMap<i64, Vec<Headline>>> {
     if article_ids.is_empty() {
@@ -67,6 +72,7 @@ pub async fn headlines_of(
             Column::Summary,
         ])
         .filter(Column::ArticleId.is_in(article_ids.iter().copied()))
+        .filter(readable(audience))
         .order_by_asc(Column::ArticleId)
         .order_by_asc(Column::Locale)
         .into_tuple()
@@ -82,6 +88,16 @@ pub async fn headlines_of(
             (article_id, headline)
         },
     )))
+}
+
+/// The translations `audience` may read: a partner only those in its licensed languages.
+pub fn readable(audience: &Audience) -> Condition {
+    match audience.licence() {
+        Some(licence) => {
+            Condition::all().add(Column::Locale.is_in(licence.locales.iter().copied()))
+        }
+        None => Condition::all(),
+    }
 }
 
 /// Items grouped by article id, each group in the order the items came.

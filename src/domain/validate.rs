@@ -1,5 +1,7 @@
 //! Checks on values written by editors; each failure names the field at fault.
 
+use chrono::{DateTime, Utc};
+
 use super::{DomainError, DomainResult};
 
 /// Longest slug.
@@ -120,6 +122,20 @@ fn limit(field: &'static str, value: &str, max: usize) -> DomainResult<()> {
         ));
     }
     Ok(())
+}
+
+/// Checks a partner availability window: an expiry, when given, comes after the embargo.
+pub fn window(
+    embargo_until: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+) -> DomainResult<()> {
+    match (embargo_until, expires_at) {
+        (Some(from), Some(to)) if to <= from => Err(DomainError::invalid(
+            "expiresAt",
+            "`expiresAt` must come after `embargoUntil`",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Article HTML with everything unsafe removed: scripts, styles, event handlers, and links

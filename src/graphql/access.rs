@@ -4,12 +4,19 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject, ID};
 use chrono::Utc;
 use entity::{api_key, ApiRole};
 
+use std::sync::Arc;
+
 use super::{
-    context,
+    category::Category,
+    context::{self, preferences},
     error::{bad_input, DomainResultExt},
+    locale::Locale,
     scalars::DateTime,
 };
-use crate::domain::{access, api_keys};
+use crate::domain::{
+    access, api_keys,
+    licences::{self, CategoryGrant},
+};
 
 /// What an API key may do.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +58,73 @@ pub struct Viewer {
     pub name: String,
     /// What the key may do.
     pub role: Role,
+    /// What a PARTNER key licenses; null for other roles.
+    pub licence: Option<Licence>,
+}
+
+/// What a PARTNER key may carry: articles of its categories that have text in its languages,
+/// and only that text. A new PARTNER key licenses nothing until an admin grants it.
+#[derive(Clone)]
+pub struct Licence(Arc<access::Licence>);
+
+/// What a PARTNER key may carry: articles of its categories that have text in its languages,
+/// and only that text.
+#[Object]
+impl Licence {
+    /// The licensed languages.
+    async fn locales(&self) -> Vec<Locale> {
+        self.0.locales.iter().map(|l| (*l).into()).collect()
+    }
+
+    /// The licensed categories as granted.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<LicensedCategory>> {
+        let ids: Vec<i64> = self.0.categories.iter().map(|c| c.category_id).collect();
+        let rows = context::loaders(ctx)?.category.load_many(ids).await.gql()?;
+        let locales = preferences(ctx, None)?;
+        Ok(self
+            .0
+            .categories
+            .iter()
+            .filter_map(|grant| {
+                rows.get(&grant.category_id).map(|row| LicensedCategory {
+                    category: Category::new((**row).clone(), locales.clone()),
+                    with_subcategories: grant.with_subcategories,
+                })
+            })
+            .collect())
+    }
+}
+
+/// A licensed category.
+#[derive(SimpleObject)]
+pub struct LicensedCategory {
+    /// The category.
+    pub category: Category,
+    /// Whether its subcategories, at any depth, are licensed too.
+    pub with_subcategories: bool,
+}
+
+/// A category to license.
+#[derive(InputObject)]
+pub struct LicensedCategoryInput {
+    /// Its slug.
+    pub slug: String,
+    /// Whether its subcategories, at any depth, are licensed too.
+    #[graphql(default = true)]
+    pub with_subcategories: bool,
+}
+
+/// A PARTNER key's whole licence; it replaces the one the key had.
+#[derive(InputObject)]
+pub struct LicenceInput {
+    /// The languages it may carry.
+    pub locales: Vec<Locale>,
+    /// The categories it may carry.
+    pub categories: Vec<LicensedCategoryInput>,
 }
 
 /// An API key, without its secret.
-pub struct ApiKey(api_key::Model);
+pub struct ApiKey(api_key::Model, Option<Licence>);
 
 /// An API key, without its secret.
 #[Object]
@@ -72,6 +142,14 @@ impl ApiKey {
     /// What the key may do.
     async fn role(&self) -> Role {
         self.0.role.into()
+    }
+
+    /// What a PARTNER key licenses (empty until granted); null for other roles.
+    async fn licence(&self) -> Option<Licence> {
+        match self.0.role {
+            ApiRole::Partner => Some(self.1.clone().unwrap_or_else(|| Licence(Arc::default()))),
+            ApiRole::Editor | ApiRole::Admin => None,
+        }
     }
 
     /// The first characters of the secret, to recognise the key.
@@ -115,6 +193,13 @@ pub struct CreateApiKeyPayload {
     pub secret: String,
 }
 
+/// A key after its licence was set.
+#[derive(SimpleObject)]
+pub struct SetLicencePayload {
+    /// The key, with its new licence.
+    pub api_key: ApiKey,
+}
+
 /// A key after revocation.
 #[derive(SimpleObject)]
 pub struct RevokeApiKeyPayload {
@@ -135,14 +220,24 @@ impl AccessQuery {
             key_id: ID(p.key_id.to_string()),
             name: p.name.clone(),
             role: p.role.into(),
+            licence: p.licence.clone().map(Licence),
         }))
     }
 
     /// Every API key, newest first, revoked ones included (ADMIN).
     async fn api_keys(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ApiKey>> {
         access::require_admin(context::principal(ctx)?).gql()?;
-        let keys = api_keys::list(context::db(ctx)?).await.gql()?;
-        Ok(keys.into_iter().map(ApiKey).collect())
+        let db = context::db(ctx)?;
+        let keys = api_keys::list(db).await.gql()?;
+        let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+        let mut licences = licences::of_keys(db, &ids).await.gql()?;
+        Ok(keys
+            .into_iter()
+            .map(|key| {
+                let licence = licences.remove(&key.id).map(|l| Licence(Arc::new(l)));
+                ApiKey(key, licence)
+            })
+            .collect())
     }
 }
 
@@ -168,7 +263,7 @@ impl AccessMutation {
         .await
         .gql()?;
         Ok(CreateApiKeyPayload {
-            api_key: ApiKey(issued.key),
+            api_key: ApiKey(issued.key, None),
             secret: issued.secret,
         })
     }
@@ -183,11 +278,53 @@ impl AccessMutation {
         let id = id
             .parse::<i64>()
             .map_err(|_| bad_input("id", format!("`{}` is not an API key id", id.as_str())))?;
-        let key = api_keys::revoke(context::db(ctx)?, Utc::now(), id)
-            .await
-            .gql()?;
+        let db = context::db(ctx)?;
+        let key = api_keys::revoke(db, Utc::now(), id).await.gql()?;
+        let licence = licences::of_key(db, id).await.gql()?;
         Ok(RevokeApiKeyPayload {
-            api_key: ApiKey(key),
+            api_key: ApiKey(key, Some(Licence(Arc::new(licence)))),
+        })
+    }
+
+    /// Set what a PARTNER key licenses: the languages and categories it may carry (ADMIN).
+    /// The new licence replaces the old at once; the partner's change feed brings what it
+    /// gains and withdraws what it loses.
+    async fn set_licence(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The PARTNER key's id.")] key_id: ID,
+        #[graphql(desc = "The whole licence.")] input: LicenceInput,
+    ) -> async_graphql::Result<SetLicencePayload> {
+        access::require_admin(context::principal(ctx)?).gql()?;
+        let id = key_id.parse::<i64>().map_err(|_| {
+            bad_input(
+                "keyId",
+                format!("`{}` is not an API key id", key_id.as_str()),
+            )
+        })?;
+        let locales: Vec<_> = input.locales.into_iter().map(Into::into).collect();
+        let grants: Vec<CategoryGrant> = input
+            .categories
+            .into_iter()
+            .map(|c| CategoryGrant {
+                slug: c.slug,
+                with_subcategories: c.with_subcategories,
+            })
+            .collect();
+        let db = context::db(ctx)?;
+        let licence = licences::grant(
+            db,
+            context::writing(ctx)?,
+            Utc::now(),
+            id,
+            &locales,
+            &grants,
+        )
+        .await
+        .gql()?;
+        let key = api_keys::find(db, id).await.gql()?;
+        Ok(SetLicencePayload {
+            api_key: ApiKey(key, Some(Licence(Arc::new(licence)))),
         })
     }
 }

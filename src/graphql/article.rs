@@ -19,7 +19,7 @@ use super::{
     locale::Locale,
     media::{self, Media, MediaKind, Photo, Shown},
     prefetch::{self, Known},
-    scalars::DateTime,
+    scalars::{utc, DateTime},
     sharing::{ArticleAlternate, OpenGraph, OpenGraphImage},
     surrogate::{self, Shows},
     tag::Tag,
@@ -259,6 +259,18 @@ impl Article {
             .into_iter()
             .filter(|l| all.iter().any(|t| t.locale == *l))
             .collect())
+    }
+
+    /// Its syndication rights, when any are set.
+    async fn rights(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Arc<entity::article_syndication::Model>>> {
+        context::loaders(ctx)?
+            .rights
+            .load_one(self.row.id)
+            .await
+            .gql()
     }
 
     /// The address of the article's edition in `locale` on `site`.
@@ -577,6 +589,30 @@ impl Article {
         self.row.source_url.as_deref()
     }
 
+    /// Whether partners may carry the article; partners never see one they may not.
+    async fn syndicatable(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(self.rights(ctx).await?.is_none_or(|r| r.syndicatable))
+    }
+
+    /// The credit partners must print with the article.
+    async fn credit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.rights(ctx).await?.and_then(|r| r.credit.clone()))
+    }
+
+    /// Partners may not show the article before this time (UTC); readers are not concerned.
+    async fn embargo_until(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime>> {
+        Ok(self
+            .rights(ctx)
+            .await?
+            .and_then(|r| r.embargo_until)
+            .map(utc))
+    }
+
+    /// Partners may not show the article from this time on (UTC); readers are not concerned.
+    async fn expires_at(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime>> {
+        Ok(self.rights(ctx).await?.and_then(|r| r.expires_at).map(utc))
+    }
+
     /// The article's public address in the served language.
     async fn canonical_url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let locale = self.served_headline(ctx).await?.locale;
@@ -707,11 +743,11 @@ impl ArticleQuery {
         let row = match (id, slug) {
             (Some(id), None) => {
                 let row_id = ids::decode_as("id", Kind::Article, &id)?;
-                articles::find(db, context::audience(ctx)?, now, row_id)
+                articles::find(db, &context::audience(ctx)?, now, row_id)
                     .await
                     .gql()?
             }
-            (None, Some(slug)) => articles::find_by_slug(db, context::audience(ctx)?, now, &slug)
+            (None, Some(slug)) => articles::find_by_slug(db, &context::audience(ctx)?, now, &slug)
                 .await
                 .gql()?,
             _ => return Err(bad_input("id", "pass exactly one of `id` and `slug`")),
@@ -800,6 +836,7 @@ impl ArticleQuery {
         let rows = context::rankings(ctx)?
             .most_liked(
                 db,
+                &context::audience(ctx)?,
                 Utc::now(),
                 window.unwrap_or_default().into(),
                 limit,

@@ -67,7 +67,10 @@ impl ArticleConnection {
                 .iter()
                 .any(|s| s.field("viewerHasLiked").exists())
                 .then_some(liker),
-            headline_in: prefetch::served_headline_suffices(&selections).then_some(&*locales),
+            // A partner's headline is chosen among its licensed languages, by the loaders.
+            headline_in: (prefetch::served_headline_suffices(&selections)
+                && context::audience(ctx)?.licence().is_none())
+            .then_some(&*locales),
         };
         let page = articles::list(context::reads(ctx)?, now, &filter, order, &page, beside)
             .await

@@ -7,6 +7,7 @@ use chrono::Utc;
 use super::{
     article::Article,
     context::{self, preferences},
+    editorial_media::patch_time,
     error::DomainResultExt,
     ids::{self, Kind},
     locale::Locale,
@@ -70,6 +71,20 @@ pub struct UpdateArticleInput {
     pub byline: MaybeUndefined<String>,
     /// A new source URL; `null` clears it.
     pub source_url: MaybeUndefined<String>,
+}
+
+/// Changes to what partners may do with an article; omitted fields stay as they are, null
+/// clears.
+#[derive(InputObject)]
+pub struct ArticleRightsInput {
+    /// Whether partners may carry the article.
+    pub syndicatable: Option<bool>,
+    /// The credit partners must print, at most 200 characters.
+    pub credit: MaybeUndefined<String>,
+    /// Partners may not show the article before this time; null lifts the embargo.
+    pub embargo_until: MaybeUndefined<DateTime>,
+    /// Partners may not show the article from this time on; null lifts the expiry.
+    pub expires_at: MaybeUndefined<DateTime>,
 }
 
 fn patch_of<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
@@ -256,9 +271,38 @@ impl ArticleMutation {
         payload(ctx, row)
     }
 
-    /// Delete the article for everyone (EDITOR, ADMIN). The row is kept, marked deleted, but
-    /// `updatedSince` lists only visible articles, so a partner syncing with it does not learn
-    /// of the deletion: it has to compare the ids it holds.
+    /// Set what partners may do with the article: carry it at all, with which credit, from
+    /// when and until when (EDITOR, ADMIN). Readers are not concerned; partners learn of the
+    /// change through `changes`.
+    async fn set_article_rights(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The article's global id.")] id: ID,
+        #[graphql(desc = "The rights to change; omitted fields stay as they are.")]
+        input: ArticleRightsInput,
+    ) -> async_graphql::Result<ArticlePayload> {
+        let id = editable(ctx, &id)?;
+        let patch = articles::RightsPatch {
+            syndicatable: input.syndicatable,
+            credit: patch_of(input.credit),
+            embargo_until: patch_time(input.embargo_until),
+            expires_at: patch_time(input.expires_at),
+        };
+        let row = articles::set_rights(
+            context::db(ctx)?,
+            context::writing(ctx)?,
+            Utc::now(),
+            id,
+            patch,
+        )
+        .await
+        .gql()?;
+        payload(ctx, row)
+    }
+
+    /// Delete the article for everyone (EDITOR, ADMIN). The row is kept, marked deleted, and
+    /// partners syncing with `changes` receive its tombstone; `updatedSince` lists only
+    /// visible articles and does not show deletions.
     async fn delete_article(
         &self,
         ctx: &Context<'_>,

@@ -11,9 +11,10 @@ use super::{
     ids::{self, Kind},
     locale::Locale,
     media::{Media, Photo, Shown, VideoProvider},
+    scalars::DateTime,
 };
 use crate::domain::{
-    access,
+    access::{self, Audience},
     editorial::media::{self, MediaPatch, MediaText, NewPhoto, NewVideo},
     media as media_reads,
 };
@@ -108,6 +109,12 @@ pub struct UpdateMediaInput {
     /// Texts to set, one per language (a language with neither caption nor alt loses its
     /// texts); the other languages keep theirs.
     pub texts: Option<Vec<MediaTextInput>>,
+    /// Whether partners may carry it (readers always see it).
+    pub syndicatable: Option<bool>,
+    /// Partners may not show it before this time; null lifts the embargo.
+    pub embargo_until: MaybeUndefined<DateTime>,
+    /// Partners may not show it from this time on; null lifts the expiry.
+    pub expires_at: MaybeUndefined<DateTime>,
 }
 
 /// A media item a mutation attached, and its article.
@@ -122,6 +129,11 @@ pub struct MediaPayload {
 /// Editorial mutations on media.
 #[derive(Default)]
 pub struct MediaMutation;
+
+/// A time to set, in UTC: omitted stays, null clears.
+pub fn patch_time(value: MaybeUndefined<DateTime>) -> Option<Option<chrono::DateTime<Utc>>> {
+    Option::<Option<DateTime>>::from(value).map(|v| v.map(|t| t.0.with_timezone(&Utc)))
+}
 
 fn editable_article(ctx: &Context<'_>, id: &ID) -> async_graphql::Result<i64> {
     access::require_editor(context::principal(ctx)?).gql()?;
@@ -150,11 +162,16 @@ async fn attached(
         locales: locales.clone(),
         original: article.original_locale,
     };
-    let all = media_reads::of_articles(context::db(ctx)?, &[article.id])
-        .await
-        .gql()?
-        .remove(&article.id)
-        .unwrap_or_default();
+    let all = media_reads::of_articles(
+        context::db(ctx)?,
+        &Audience::Staff,
+        chrono::Utc::now(),
+        &[article.id],
+    )
+    .await
+    .gql()?
+    .remove(&article.id)
+    .unwrap_or_default();
     let media = all
         .list
         .iter()
@@ -272,6 +289,9 @@ impl MediaMutation {
             texts: input
                 .texts
                 .map(|texts| texts.into_iter().map(Into::into).collect()),
+            syndicatable: input.syndicatable,
+            embargo_until: patch_time(input.embargo_until),
+            expires_at: patch_time(input.expires_at),
         };
         let row = media::update(
             context::db(ctx)?,

@@ -32,6 +32,8 @@ pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
 pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 /// A mutation was sent over GET, which only runs queries.
 pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+/// A change feed checkpoint is older than the feed keeps: resync from the start.
+pub const CHECKPOINT_EXPIRED: &str = "CHECKPOINT_EXPIRED";
 /// Something failed on the server; details are in its log under the request id.
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 
@@ -78,6 +80,7 @@ pub fn from_domain(error: &DomainError) -> Error {
         DomainError::InvalidInput { field, message } => bad_input(field, message.clone()),
         DomainError::Unauthenticated(message) => coded(UNAUTHENTICATED, message.clone()),
         DomainError::Forbidden(message) => coded(FORBIDDEN, message.clone()),
+        DomainError::Expired(message) => coded(CHECKPOINT_EXPIRED, message.clone()),
         DomainError::Database(db) => {
             tracing::error!(error = %db, "database error while resolving a request");
             internal()

@@ -33,6 +33,7 @@ use super::{
 use crate::{
     budget::{Allowance, Balance, Charge, Ledger, Payer},
     config::Config,
+    domain::access::Audience,
 };
 
 /// Bytes of query text whose parsed documents are kept: clients send the same few queries
@@ -171,6 +172,7 @@ impl Executor {
         request = request
             .data(Loaders::new(
                 &self.db,
+                &Audience::of(caller.requester.principal.as_ref()),
                 &caller.requester.liker,
                 self.batch_delay,
             ))

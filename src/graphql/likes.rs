@@ -57,10 +57,11 @@ async fn set_like(
     let id = ids::decode_as("articleId", Kind::Article, article_id)?;
     let (db, changes) = (context::db(ctx)?, context::writing(ctx)?);
     let liker = &requester(ctx)?.liker;
+    let audience = context::audience(ctx)?;
     let state = if liked {
-        likes::like(db, changes, Utc::now(), id, liker).await
+        likes::like(db, changes, &audience, Utc::now(), id, liker).await
     } else {
-        likes::unlike(db, changes, Utc::now(), id, liker).await
+        likes::unlike(db, changes, &audience, Utc::now(), id, liker).await
     };
     payload(ctx, state.gql()?)
 }

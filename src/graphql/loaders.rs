@@ -6,13 +6,16 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{article, article_translation, category, category_translation, tag_name};
+use entity::{
+    article, article_syndication, article_translation, category, category_translation, tag_name,
+};
 use sea_orm::DatabaseConnection;
 
 use chrono::Utc;
 
 use crate::domain::{
-    categories, likes,
+    access::Audience,
+    articles, categories, likes,
     media::{self, ArticleMedia},
     related,
     tags::{self, TagView},
@@ -62,28 +65,28 @@ impl Loader<i64> for CategoryChildrenLoader {
     }
 }
 
-/// Article translations in every locale, whole, by article id.
-pub struct TranslationsLoader(pub DatabaseConnection);
+/// Article translations in every locale the audience reads, whole, by article id.
+pub struct TranslationsLoader(pub DatabaseConnection, pub Audience);
 
 impl Loader<i64> for TranslationsLoader {
     type Value = Arc<[article_translation::Model]>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = translations::of_articles(&self.0, keys).await?;
+        let rows = translations::of_articles(&self.0, &self.1, keys).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 }
 
-/// The headlines of article translations in every locale, by article id.
-pub struct HeadlinesLoader(pub DatabaseConnection);
+/// The headlines of article translations in every locale the audience reads, by article id.
+pub struct HeadlinesLoader(pub DatabaseConnection, pub Audience);
 
 impl Loader<i64> for HeadlinesLoader {
     type Value = Arc<[Headline]>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = translations::headlines_of(&self.0, keys).await?;
+        let rows = translations::headlines_of(&self.0, &self.1, keys).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 }
@@ -132,28 +135,41 @@ impl Loader<i64> for TagNamesLoader {
     }
 }
 
-/// The cover, media list and thumbnails of each article, by article id.
-pub struct MediaLoader(pub DatabaseConnection);
+/// The cover, media list and thumbnails of each article the audience sees, by article id.
+pub struct MediaLoader(pub DatabaseConnection, pub Audience);
 
 impl Loader<i64> for MediaLoader {
     type Value = Arc<ArticleMedia>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = media::of_articles(&self.0, keys).await?;
+        let rows = media::of_articles(&self.0, &self.1, Utc::now(), keys).await?;
+        Ok(rows.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+/// The syndication rights of articles that have any set, by article id.
+pub struct RightsLoader(pub DatabaseConnection);
+
+impl Loader<i64> for RightsLoader {
+    type Value = Arc<article_syndication::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = articles::rights_of(&self.0, keys).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
 
 /// The visible articles related to each article, best first, by article id.
-pub struct RelatedLoader(pub DatabaseConnection);
+pub struct RelatedLoader(pub DatabaseConnection, pub Audience);
 
 impl Loader<i64> for RelatedLoader {
     type Value = Arc<[Arc<article::Model>]>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = related::of_articles(&self.0, Utc::now(), keys).await?;
+        let rows = related::of_articles(&self.0, &self.1, Utc::now(), keys).await?;
         Ok(rows.into_iter().map(|(k, v)| (k, v.into())).collect())
     }
 }
@@ -187,18 +203,28 @@ pub struct Loaders {
     pub media: RequestLoader<MediaLoader>,
     /// Related articles by article id.
     pub related: RequestLoader<RelatedLoader>,
+    /// Syndication rights by article id.
+    pub rights: RequestLoader<RightsLoader>,
 }
 
 impl Loaders {
-    /// Fresh loaders for one request by `liker`. Each batch waits `batch_delay` for more keys
-    /// to join it before it runs.
-    pub fn new(db: &DatabaseConnection, liker: &str, batch_delay: Duration) -> Self {
+    /// Fresh loaders for one request by `liker`, showing what `audience` sees. Each batch waits
+    /// `batch_delay` for more keys to join it before it runs.
+    pub fn new(
+        db: &DatabaseConnection,
+        audience: &Audience,
+        liker: &str,
+        batch_delay: Duration,
+    ) -> Self {
         Loaders {
             category: loader(CategoryLoader(db.clone()), batch_delay),
             category_names: loader(CategoryNamesLoader(db.clone()), batch_delay),
             category_children: loader(CategoryChildrenLoader(db.clone()), batch_delay),
-            translations: loader(TranslationsLoader(db.clone()), batch_delay),
-            headlines: loader(HeadlinesLoader(db.clone()), batch_delay),
+            translations: loader(
+                TranslationsLoader(db.clone(), audience.clone()),
+                batch_delay,
+            ),
+            headlines: loader(HeadlinesLoader(db.clone(), audience.clone()), batch_delay),
             liked: loader(
                 LikedLoader {
                     db: db.clone(),
@@ -208,8 +234,9 @@ impl Loaders {
             ),
             tags: loader(TagsLoader(db.clone()), batch_delay),
             tag_names: loader(TagNamesLoader(db.clone()), batch_delay),
-            media: loader(MediaLoader(db.clone()), batch_delay),
-            related: loader(RelatedLoader(db.clone()), batch_delay),
+            media: loader(MediaLoader(db.clone(), audience.clone()), batch_delay),
+            related: loader(RelatedLoader(db.clone(), audience.clone()), batch_delay),
+            rights: loader(RightsLoader(db.clone()), batch_delay),
         }
     }
 
@@ -226,5 +253,6 @@ impl Loaders {
         self.tag_names.clear::<i64>();
         self.media.clear::<i64>();
         self.related.clear::<i64>();
+        self.rights.clear::<i64>();
     }
 }

@@ -12,6 +12,7 @@ use super::{
     error::bad_input,
     ids::{self, Kind},
     in_order::{InOrder, InTurn},
+    scalars::{utc, DateTime},
 };
 use crate::domain::{
     locale::Locale,
@@ -90,6 +91,21 @@ impl From<entity::VideoProvider> for VideoProvider {
         name = "licence",
         ty = "Option<String>",
         desc = "Under what terms it may be shown."
+    ),
+    field(
+        name = "syndicatable",
+        ty = "bool",
+        desc = "Whether partners may carry it; partners never see an item they may not."
+    ),
+    field(
+        name = "embargo_until",
+        ty = "Option<DateTime>",
+        desc = "Partners may not show it before this time (UTC)."
+    ),
+    field(
+        name = "expires_at",
+        ty = "Option<DateTime>",
+        desc = "Partners may not show it from this time on (UTC)."
     )
 )]
 pub enum Media {
@@ -242,6 +258,21 @@ impl Photo {
     pub async fn licence(&self) -> Option<String> {
         self.item.row.licence.clone()
     }
+
+    /// Whether partners may carry it; partners never see an item they may not.
+    pub async fn syndicatable(&self) -> bool {
+        self.item.row.syndicatable
+    }
+
+    /// Partners may not show it before this time (UTC).
+    pub async fn embargo_until(&self) -> Option<DateTime> {
+        self.item.row.embargo_until.map(utc)
+    }
+
+    /// Partners may not show it from this time on (UTC).
+    pub async fn expires_at(&self) -> Option<DateTime> {
+        self.item.row.expires_at.map(utc)
+    }
 }
 
 /// A video hosted by a provider, embedded in the article.
@@ -334,6 +365,21 @@ impl Video {
     /// Under what terms it may be shown.
     pub async fn licence(&self) -> Option<String> {
         self.item.row.licence.clone()
+    }
+
+    /// Whether partners may carry it; partners never see an item they may not.
+    pub async fn syndicatable(&self) -> bool {
+        self.item.row.syndicatable
+    }
+
+    /// Partners may not show it before this time (UTC).
+    pub async fn embargo_until(&self) -> Option<DateTime> {
+        self.item.row.embargo_until.map(utc)
+    }
+
+    /// Partners may not show it from this time on (UTC).
+    pub async fn expires_at(&self) -> Option<DateTime> {
+        self.item.row.expires_at.map(utc)
     }
 }
 

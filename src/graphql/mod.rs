@@ -5,6 +5,7 @@
 pub mod access;
 pub mod article;
 pub mod category;
+pub mod changes;
 pub mod connection;
 pub mod context;
 pub mod document;
@@ -53,6 +54,7 @@ pub struct Query(
     node::NodeQuery,
     locale::LocaleQuery,
     tag::TagQuery,
+    changes::ChangesQuery,
     search::SearchQuery,
     rate_limit::RateLimitQuery,
 );

@@ -62,7 +62,7 @@ impl NodeQuery {
         };
         surrogate::note(ctx, shows);
         Ok(match decoded {
-            (Kind::Article, row) => articles::find(db, context::audience(ctx)?, Utc::now(), row)
+            (Kind::Article, row) => articles::find(db, &context::audience(ctx)?, Utc::now(), row)
                 .await
                 .gql()?
                 .map(|r| Node::Article(Article::new(r, locales))),
@@ -76,7 +76,7 @@ impl NodeQuery {
                 .gql()?
                 .map(|r| Node::Tag(Tag::without_names(r, locales))),
             (kind @ (Kind::Photo | Kind::Video), row) => {
-                let found = media::find(db, context::audience(ctx)?, Utc::now(), row)
+                let found = media::find(db, &context::audience(ctx)?, Utc::now(), row)
                     .await
                     .gql()?;
                 match found {
@@ -108,7 +108,7 @@ async fn media_node(
         (Kind::Photo, MediaKind::Photo) => Some(Node::Photo(Photo::new(item, shown))),
         (Kind::Video, MediaKind::Video) => {
             let thumbnail = match item.row.thumbnail_id {
-                Some(id) => media::find(context::db(ctx)?, Audience::Staff, Utc::now(), id)
+                Some(id) => media::find(context::db(ctx)?, &Audience::Staff, Utc::now(), id)
                     .await
                     .gql()?
                     .map(|(thumbnail, _)| thumbnail),

@@ -87,19 +87,21 @@ pub async fn articles(
     let db = context::db(ctx)?;
     let liker = &context::requester(ctx)?.liker;
     let directory = context::directory(ctx)?;
+    let audience = context::audience(ctx)?;
+    let now = Utc::now();
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut category_ids: Vec<i64> = rows.iter().map(|r| r.category_id).collect();
     category_ids.sort_unstable();
     category_ids.dedup();
 
     let (texts, headlines, liked_ids, categories, tags, media, related) = tokio::try_join!(
-        when(bodies, translations::of_articles(db, &ids)),
-        when(headlines, translations::headlines_of(db, &ids)),
+        when(bodies, translations::of_articles(db, &audience, &ids)),
+        when(headlines, translations::headlines_of(db, &audience, &ids)),
         when(liked, likes::liked_by(db, liker, &ids)),
         when(category, directory.with_names(db, &category_ids)),
         when(tags, tags::of_articles(db, &ids)),
-        when(media, media::of_articles(db, &ids)),
-        when(related, related::of_articles(db, Utc::now(), &ids)),
+        when(media, media::of_articles(db, &audience, now, &ids)),
+        when(related, related::of_articles(db, &audience, now, &ids)),
     )
     .gql()?;
 
@@ -198,7 +200,8 @@ pub async fn translations(
     if missing.is_empty() {
         return Ok(());
     }
-    let mut texts = translations::of_articles(context::db(ctx)?, &missing)
+    let audience = context::audience(ctx)?;
+    let mut texts = translations::of_articles(context::db(ctx)?, &audience, &missing)
         .await
         .gql()?;
     let values: Vec<(i64, Arc<[_]>)> = missing

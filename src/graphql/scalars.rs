@@ -8,6 +8,11 @@ use chrono::FixedOffset;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateTime(pub chrono::DateTime<FixedOffset>);
 
+/// `time` as a [`DateTime`] in UTC.
+pub fn utc(time: chrono::DateTime<chrono::Utc>) -> DateTime {
+    DateTime(time.fixed_offset())
+}
+
 /// A date and time with its UTC offset, in RFC 3339, such as `2026-11-26T21:00:00+09:00`.
 /// Inputs must carry an offset (`Z` for UTC).
 #[Scalar(

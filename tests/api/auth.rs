@@ -139,6 +139,8 @@ fn mutations(f: &Fixture) -> Vec<(&'static str, String, Value, bool)> {
         ("updateTag", "mutation($id: ID!) { updateTag(id: $id, input: {names: [{locale: JA, name: \"話題\"}]}) { tag { slug } } }".into(), json!({ "id": f.tag }), false),
         ("mergeTags", "mutation($a: ID!, $b: ID!) { mergeTags(sourceId: $a, targetId: $b) { tag { slug } } }".into(), json!({ "a": f.tag, "b": f.other_tag }), false),
         ("setArticleTags", "mutation($id: ID!, $tags: [String!]!) { setArticleTags(articleId: $id, tags: $tags) { article { slug } } }".into(), json!({ "id": f.article, "tags": [format!("t-{n}")] }), false),
+        ("setArticleRights", "mutation($id: ID!) { setArticleRights(id: $id, input: {syndicatable: false, credit: \"Desk\"}) { article { syndicatable credit } } }".into(), json!({ "id": f.article }), false),
+        ("setLicence", "mutation($id: ID!, $cat: String!) { setLicence(keyId: $id, input: {locales: [EN], categories: [{slug: $cat}]}) { apiKey { licence { locales } } } }".into(), json!({ "id": f.key_id, "cat": format!("c-{n}") }), true),
         ("createApiKey", "mutation { createApiKey(input: {name: \"cms\", role: EDITOR}) { secret } }".into(), json!({}), true),
         ("revokeApiKey", "mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { revokedAt } } }".into(), json!({ "id": f.key_id }), true),
     ]

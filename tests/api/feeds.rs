@@ -334,8 +334,10 @@ async fn a_feed_is_cacheable_by_a_cdn_and_named_by_its_surrogate_keys() {
     assert_eq!(keys, expected);
     assert_eq!(reply.headers["cache-tag"].to_str().unwrap(), keys.join(","));
 
-    // A partner's feed is its own.
-    let secret = app.api_key(entity::ApiRole::Partner).await;
+    // A partner's feed is its own: what it licenses, never shared.
+    let secret = app
+        .partner_key(&[entity::Locale::Ja], &[("kpop", true), ("politics", true)])
+        .await;
     let auth = format!("Bearer {secret}");
     let partner = get(&app, "/feeds/ja.xml", &[("authorization", &auth)]).await;
     assert_eq!(read_atom(&partner).entries.len(), 2);
@@ -343,6 +345,29 @@ async fn a_feed_is_cacheable_by_a_cdn_and_named_by_its_surrogate_keys() {
         partner.headers[header::CACHE_CONTROL],
         "private, max-age=60"
     );
+    let narrow = app
+        .partner_key(&[entity::Locale::Ja], &[("politics", true)])
+        .await;
+    let auth = format!("Bearer {narrow}");
+    let politics_only = get(&app, "/feeds/ja.xml", &[("authorization", &auth)]).await;
+    let entries = read_atom(&politics_only).entries;
+    assert_eq!(entries.len(), 1);
+    assert!(
+        entries[0].links[0].href.ends_with("/budget-vote"),
+        "{:?}",
+        entries[0].links
+    );
+    // Without its subcategories, K-pop holds no Japanese article of its own.
+    let top_only = app
+        .partner_key(&[entity::Locale::Ja], &[("kpop", false)])
+        .await;
+    let top_auth = format!("Bearer {top_only}");
+    let top = get(&app, "/feeds/ja.xml", &[("authorization", &top_auth)]).await;
+    assert_eq!(read_atom(&top).entries.len(), 0);
+    for unlicensed in ["/feeds/en.xml", "/feeds/ja/kpop.xml"] {
+        let refused = get(&app, unlicensed, &[("authorization", &auth)]).await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{unlicensed}");
+    }
 }
 
 #[tokio::test]

@@ -243,6 +243,43 @@ impl TestApp {
             .secret
     }
 
+    /// Creates a PARTNER key licensing these languages and categories (slug, with
+    /// subcategories) and returns its secret.
+    pub async fn partner_key(
+        &self,
+        locales: &[entity::Locale],
+        categories: &[(&str, bool)],
+    ) -> String {
+        let issued = newswire::domain::api_keys::create(
+            &self.db,
+            Utc::now(),
+            "partner",
+            entity::ApiRole::Partner,
+        )
+        .await
+        .expect("create a partner key");
+        let grants: Vec<_> = categories
+            .iter()
+            .map(
+                |(slug, with_subcategories)| newswire::domain::licences::CategoryGrant {
+                    slug: (*slug).to_owned(),
+                    with_subcategories: *with_subcategories,
+                },
+            )
+            .collect();
+        newswire::domain::licences::grant(
+            &self.db,
+            self.changes(),
+            Utc::now(),
+            issued.key.id,
+            locales,
+            &grants,
+        )
+        .await
+        .expect("grant a licence");
+        issued.secret
+    }
+
     /// POSTs a GraphQL request with `Authorization: Bearer <secret>`.
     pub async fn post_as(&self, secret: &str, query: &str, variables: Value) -> Reply {
         let bearer = format!("Bearer {secret}");
@@ -268,7 +305,7 @@ impl TestApp {
     /// Every row of the content and key tables, to show that a refused write changed nothing.
     pub async fn fingerprint(&self) -> String {
         format!(
-            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
+            "{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}{:?}",
             category::Entity::find().all(&self.db).await.unwrap(),
             category_translation::Entity::find()
                 .all(&self.db)
@@ -295,6 +332,28 @@ impl TestApp {
                 .all(&self.db)
                 .await
                 .unwrap(),
+            (
+                entity::article_syndication::Entity::find()
+                    .all(&self.db)
+                    .await
+                    .unwrap(),
+                entity::licence_locale::Entity::find()
+                    .all(&self.db)
+                    .await
+                    .unwrap(),
+                entity::licence_category::Entity::find()
+                    .all(&self.db)
+                    .await
+                    .unwrap(),
+                entity::change_log::Entity::find()
+                    .all(&self.db)
+                    .await
+                    .unwrap(),
+                entity::change_due::Entity::find()
+                    .all(&self.db)
+                    .await
+                    .unwrap(),
+            ),
         )
     }
 

@@ -14,6 +14,7 @@ mod editorial;
 mod errors;
 mod feeds;
 mod http;
+mod licences;
 mod likes;
 mod listing;
 mod locales;

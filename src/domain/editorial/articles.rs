@@ -1,7 +1,7 @@
 //! Writing, translating, scheduling, publishing, withdrawing and deleting articles.
 
 use chrono::{DateTime, Utc};
-use entity::{article, article_translation, ArticleStatus, Locale};
+use entity::{article, article_syndication, article_translation, ArticleStatus, Locale};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait,
@@ -12,6 +12,7 @@ use crate::domain::{
     access::Audience,
     articles, categories,
     changes::{Change, Changes, Touched},
+    outbox::{self, Entry},
     search,
     validate::{self, Slug},
     DomainError, DomainResult,
@@ -58,6 +59,20 @@ pub struct ArticlePatch {
     pub byline: Option<Option<String>>,
     /// A new source URL.
     pub source_url: Option<Option<String>>,
+}
+
+/// Changes to what partners may do with an article; `None` leaves a field as it is,
+/// `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct RightsPatch {
+    /// Whether partners may carry it.
+    pub syndicatable: Option<bool>,
+    /// The credit partners must print.
+    pub credit: Option<Option<String>>,
+    /// Partners may not show it before this time.
+    pub embargo_until: Option<Option<DateTime<Utc>>>,
+    /// Partners may not show it from this time on.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
 /// Text checked for storage. Drafts may keep an empty title or body in their original
@@ -110,7 +125,7 @@ async fn find(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    articles::find(db, Audience::Staff, now, id)
+    articles::find(db, &Audience::Staff, now, id)
         .await?
         .ok_or(DomainError::NotFound { what: "article" })
 }
@@ -125,14 +140,17 @@ async fn translation(
         .await?)
 }
 
-/// Saves `row` with `updated_at` moved to `now`, inside `txn`, and commits.
+/// Saves `row` with `updated_at` moved to `now`, logs `entry` for partners, inside `txn`,
+/// and commits.
 async fn touch_and_commit(
     txn: DatabaseTransaction,
     mut row: article::ActiveModel,
     now: DateTime<Utc>,
+    entry: Entry,
 ) -> DomainResult<article::Model> {
     row.updated_at = Set(now);
     let saved = row.update(&txn).await?;
+    outbox::record(&txn, now, &[saved.id], &entry).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -218,13 +236,17 @@ pub async fn update(
     if let Some(url) = &patch.source_url {
         row.source_url = Set(validate::optional_url("sourceUrl", url.as_deref())?);
     }
-    let slug = patch.slug.unwrap_or(current.slug);
+    let slug = patch.slug.unwrap_or(current.slug.clone());
     let txn = db.begin().await?;
     row.updated_at = Set(now);
     let saved = row
         .update(&txn)
         .await
         .map_err(|e| taken(e, "slug", &slug))?;
+    if saved.slug != current.slug {
+        outbox::record(&txn, now, &[id], &Entry::Slug(current.slug)).await?;
+    }
+    outbox::record(&txn, now, &[id], &Entry::Article).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -265,7 +287,7 @@ pub async fn upsert_translation(
         .exec_without_returning(&txn)
         .await?;
     search::index::reindex(&txn, &[id]).await?;
-    touch_and_commit(txn, current.into(), now).await
+    touch_and_commit(txn, current.into(), now, Entry::Article).await
 }
 
 /// Removes the article's text in one locale; the original language's text stays.
@@ -298,7 +320,7 @@ pub async fn delete_translation(
         .exec(&txn)
         .await?;
     search::index::reindex(&txn, &[id]).await?;
-    touch_and_commit(txn, current.into(), now).await
+    touch_and_commit(txn, current.into(), now, Entry::Translation(locale)).await
 }
 
 /// Publishes the article now, or schedules it for `at` when `at` lies in the future. A
@@ -328,9 +350,13 @@ pub async fn publish(
         ));
     }
     let mut row: article::ActiveModel = current.into();
+    let out_at = at.filter(|at| *at > now).unwrap_or(now);
     row.status = Set(ArticleStatus::Published);
-    row.published_at = Set(Some(at.filter(|at| *at > now).unwrap_or(now)));
-    touch_and_commit(db.begin().await?, row, now).await
+    row.published_at = Set(Some(out_at));
+    let txn = db.begin().await?;
+    outbox::published(&txn, id, out_at).await?;
+    outbox::schedule(&txn, now, id, &[Some(out_at)]).await?;
+    touch_and_commit(txn, row, now, Entry::Article).await
 }
 
 /// Takes the article back to draft: readers no longer see it.
@@ -347,7 +373,7 @@ pub async fn unpublish(
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Draft);
     row.published_at = Set(None);
-    touch_and_commit(db.begin().await?, row, now).await
+    touch_and_commit(db.begin().await?, row, now, Entry::Article).await
 }
 
 /// Withdraws the article from the site but keeps it, with its publish time, for the record.
@@ -363,7 +389,7 @@ pub async fn archive(
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.status = Set(ArticleStatus::Archived);
-    touch_and_commit(db.begin().await?, row, now).await
+    touch_and_commit(db.begin().await?, row, now, Entry::Article).await
 }
 
 /// Deletes the article for everyone; the row stays, marked, so that partners syncing since a
@@ -380,5 +406,56 @@ pub async fn delete(
     let current = find(db, now, id).await?;
     let mut row: article::ActiveModel = current.into();
     row.deleted_at = Set(Some(now));
-    touch_and_commit(db.begin().await?, row, now).await
+    touch_and_commit(db.begin().await?, row, now, Entry::Article).await
+}
+
+/// Sets what partners may do with the article: carry it at all, with which credit, from when
+/// and until when. Readers are not concerned.
+pub async fn set_rights(
+    db: &DatabaseConnection,
+    changes: &Changes,
+    now: DateTime<Utc>,
+    id: i64,
+    patch: RightsPatch,
+) -> DomainResult<article::Model> {
+    let _recorded = changes
+        .recording(Change::Articles)
+        .touching(Touched::Article(id));
+    let current = find(db, now, id).await?;
+    let rights = article_syndication::Entity::find_by_id(id).one(db).await?;
+    let was =
+        |f: fn(&article_syndication::Model) -> Option<DateTime<Utc>>| rights.as_ref().and_then(f);
+    let embargo_until = patch.embargo_until.unwrap_or(was(|r| r.embargo_until));
+    let expires_at = patch.expires_at.unwrap_or(was(|r| r.expires_at));
+    validate::window(embargo_until, expires_at)?;
+    let credit = match patch.credit {
+        Some(credit) => validate::optional_text("credit", credit.as_deref(), 200)?,
+        None => rights.as_ref().and_then(|r| r.credit.clone()),
+    };
+    let row = article_syndication::ActiveModel {
+        article_id: Set(id),
+        syndicatable: Set(patch
+            .syndicatable
+            .unwrap_or(rights.as_ref().is_none_or(|r| r.syndicatable))),
+        credit: Set(credit),
+        embargo_until: Set(embargo_until),
+        expires_at: Set(expires_at),
+        first_published_at: Set(rights.as_ref().and_then(|r| r.first_published_at)),
+    };
+    let txn = db.begin().await?;
+    article_syndication::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(article_syndication::Column::ArticleId)
+                .update_columns([
+                    article_syndication::Column::Syndicatable,
+                    article_syndication::Column::Credit,
+                    article_syndication::Column::EmbargoUntil,
+                    article_syndication::Column::ExpiresAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    outbox::schedule(&txn, now, id, &[embargo_until, expires_at]).await?;
+    touch_and_commit(txn, current.into(), now, Entry::Article).await
 }

@@ -11,6 +11,7 @@ use super::taken;
 use crate::domain::{
     categories,
     changes::{Change, Changes, Touched},
+    outbox::{self, Entry},
     validate::{self, Slug},
     DomainError, DomainResult,
 };
@@ -188,12 +189,18 @@ pub async fn update(
         row.position = Set(position);
     }
     row.updated_at = Set(now);
-    let slug = patch.slug.unwrap_or(current.slug);
+    // A move changes which licences cover the whole subtree; a new slug what its articles show.
+    let subtree = categories::scope(db, "id", &current.slug, true).await?;
+    let slug = patch.slug.unwrap_or(current.slug.clone());
     let txn = db.begin().await?;
     let updated = row
         .update(&txn)
         .await
         .map_err(|e| taken(e, "slug", &slug))?;
+    if updated.slug != current.slug || updated.parent_id != current.parent_id {
+        let concerned = outbox::out_in_categories(&txn, &subtree).await?;
+        outbox::record(&txn, now, &concerned, &Entry::Article).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -230,6 +237,8 @@ pub async fn upsert_translation(
     let mut row: category::ActiveModel = current.into();
     row.updated_at = Set(now);
     let updated = row.update(&txn).await?;
+    let concerned = outbox::out_in_categories(&txn, &[id]).await?;
+    outbox::record(&txn, now, &concerned, &Entry::Article).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -13,6 +13,7 @@ use crate::domain::{
     access::Audience,
     articles,
     changes::{Change, Changes, Touched},
+    outbox::{self, Entry},
     validate, DomainError, DomainResult,
 };
 
@@ -87,6 +88,12 @@ pub struct MediaPatch {
     pub licence: Option<Option<String>>,
     /// Texts to set, one per locale; the other locales keep theirs.
     pub texts: Option<Vec<MediaText>>,
+    /// Whether partners may carry it.
+    pub syndicatable: Option<bool>,
+    /// A new embargo for partners; `Some(None)` lifts it.
+    pub embargo_until: Option<Option<DateTime<Utc>>>,
+    /// A new expiry for partners; `Some(None)` lifts it.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
 }
 
 fn url(field: &'static str, value: &str) -> DomainResult<String> {
@@ -234,7 +241,7 @@ async fn article(
     now: DateTime<Utc>,
     id: i64,
 ) -> DomainResult<article::Model> {
-    articles::find(db, Audience::Staff, now, id)
+    articles::find(db, &Audience::Staff, now, id)
         .await?
         .ok_or(DomainError::NotFound { what: "article" })
 }
@@ -268,7 +275,7 @@ async fn renumber<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> DomainResult<()>
     Ok(())
 }
 
-/// Moves the article's `updated_at` to `now` and commits.
+/// Moves the article's `updated_at` to `now`, logs the change for partners and commits.
 async fn touch_and_commit(
     txn: DatabaseTransaction,
     current: article::Model,
@@ -277,6 +284,7 @@ async fn touch_and_commit(
     let mut row: article::ActiveModel = current.into();
     row.updated_at = Set(now);
     let saved = row.update(&txn).await?;
+    outbox::record(&txn, now, &[saved.id], &Entry::Article).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -440,6 +448,9 @@ pub async fn update(
     let (current, article) = item(db, now, id).await?;
     recorded.touch(Touched::Article(article.id));
     let photo = current.kind == MediaKind::Photo;
+    let embargo_until = patch.embargo_until.unwrap_or(current.embargo_until);
+    let expires_at = patch.expires_at.unwrap_or(current.expires_at);
+    validate::window(embargo_until, expires_at)?;
     let mut row: media::ActiveModel = current.into();
     if let Some(value) = &patch.url {
         if !photo {
@@ -473,6 +484,11 @@ pub async fn update(
     if let Some(value) = &patch.licence {
         row.licence = Set(credit("licence", value.as_deref())?);
     }
+    if let Some(value) = patch.syndicatable {
+        row.syndicatable = Set(value);
+    }
+    row.embargo_until = Set(embargo_until);
+    row.expires_at = Set(expires_at);
     let texts = patch.texts.as_deref().map(checked_texts).transpose()?;
     row.updated_at = Set(now);
     let txn = db.begin().await?;
@@ -480,6 +496,7 @@ pub async fn update(
     if let Some(texts) = texts {
         set_texts(&txn, id, texts).await?;
     }
+    outbox::schedule(&txn, now, article.id, &[embargo_until, expires_at]).await?;
     touch_and_commit(txn, article, now).await
 }
 

@@ -21,6 +21,7 @@ use crate::domain::{
     access::Audience,
     articles,
     changes::{Change, Changes, Touched},
+    outbox::{self, Entry},
     search, tags,
     validate::{self, Slug},
     DomainError, DomainResult,
@@ -115,8 +116,10 @@ async fn articles_with<C: ConnectionTrait>(conn: &C, id: i64) -> DomainResult<Ve
         .await?)
 }
 
-/// Moves the `updated_at` of these articles to `now` and rewrites their search documents.
+/// Moves the `updated_at` of these articles to `now`, rewrites their search documents and
+/// logs their change for partners.
 async fn touch<C: ConnectionTrait>(conn: &C, ids: &[i64], now: DateTime<Utc>) -> DomainResult<()> {
+    outbox::record(conn, now, ids, &Entry::Article).await?;
     for chunk in ids.chunks(500) {
         article::Entity::update_many()
             .col_expr(article::Column::UpdatedAt, Expr::value(now))
@@ -186,8 +189,12 @@ pub async fn update(
         .update(&txn)
         .await
         .map_err(|e| taken(e, "slug", patch.slug.as_deref().unwrap_or(&current.slug)))?;
+    let renamed = names.is_some();
     if let Some(names) = names {
         upsert_names(&txn, id, names).await?;
+    }
+    // What articles show of their tags: slug, kind and names.
+    if renamed || saved.slug != current.slug || saved.kind != current.kind {
         let tagged = articles_with(&txn, id).await?;
         touch(&txn, &tagged, now).await?;
     }
@@ -287,7 +294,7 @@ pub async fn set_article_tags(
             format!("an article carries at most {MAX_TAGS_PER_ARTICLE} tags"),
         ));
     }
-    let article = articles::find(db, Audience::Staff, now, article_id)
+    let article = articles::find(db, &Audience::Staff, now, article_id)
         .await?
         .ok_or(DomainError::NotFound { what: "article" })?;
     let mut ids = Vec::with_capacity(slugs.len());

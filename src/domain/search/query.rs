@@ -501,7 +501,13 @@ pub async fn search(
             None => (None, window),
         };
         let mut past = after.map(|c| (c.score, c.id));
-        while let Some(documents) = query.window(db, below, window_size).await? {
+        while let Some(mut documents) = query.window(db, below, window_size).await? {
+            if let Some(licence) = filter.audience().licence() {
+                // A partner's hits are the documents in its licensed languages.
+                documents
+                    .keys
+                    .retain(|(_, locale)| licence.has_locale(*locale));
+            }
             let wanted = size + 1 - items.len() as u64;
             items.extend(rank(db, now, filter, query, &documents, past, wanted).await?);
             match documents.next {
@@ -550,6 +556,12 @@ async fn rank(
         .order_by_expr(score.clone(), Order::Desc)
         .order_by((article::Entity, article::Column::Id), Order::Desc)
         .limit(limit);
+    if filter.audience().licence().is_some() {
+        statement.and_where(
+            Expr::col((article::Entity, article::Column::Id))
+                .is_in(documents.keys.iter().map(|(article, _)| *article)),
+        );
+    }
     if let Some((past_score, past_id)) = past {
         let row = Expr::tuple([score, Expr::col((article::Entity, article::Column::Id))]);
         statement.and_where(row.lt(Expr::tuple([Expr::val(past_score), Expr::val(past_id)])));

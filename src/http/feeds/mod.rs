@@ -22,7 +22,10 @@ use super::{
 };
 use crate::{
     budget::Payer,
-    domain::locale::{self, Locale},
+    domain::{
+        categories,
+        locale::{self, Locale},
+    },
     graphql::{
         context::{AcceptedLocales, Requester},
         error,
@@ -129,6 +132,30 @@ async fn serve(
     let Some(language) = Locale::from_code(code) else {
         return not_found(format!("`{code}` is not a language of this newsroom"));
     };
+    if let Some(licence) = requester
+        .principal
+        .as_ref()
+        .and_then(|p| p.licence.as_deref())
+    {
+        // What a partner does not license does not exist for it.
+        if !licence.has_locale(language) {
+            return not_found(format!("`{code}` is not a language of your licence"));
+        }
+        if let Some(slug) = category {
+            match categories::by_slug(&state.db, slug).await {
+                Ok(Some(found)) if licence.has_category(found.id) => {}
+                Ok(_) => return not_found("no such category"),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read a feed's category");
+                    return problem(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        error::INTERNAL_SERVER_ERROR,
+                        "internal server error",
+                    );
+                }
+            }
+        }
+    }
     let anonymous = requester.principal.is_none();
     let caller = Caller {
         requester,
