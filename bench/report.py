@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Collects benchmark figures.
 
-  report.py record OUT DB OP KIND RESULT SQL REQUESTS RSS_KB   one operation's figures
+  report.py record OUT DB OP KIND RESULT SQL REQUESTS RSS_KB   one operation's figures (KIND: oha,
+                                                                wrk, or sync for bench/sync.py)
   report.py table OUT                                           the Markdown table of a run, then
                                                                 the paired deep-page ratios and
                                                                 newswire's ratios to each peer
@@ -39,6 +40,8 @@ def record(out, db, op, kind, result, sql, requests, rss_kb):
         "sql_per_request": round(float(sql) / requests, 2) if requests else None,
         "peak_rss_mib": round(int(rss_kb) / 1024, 1),
     }
+    if kind == "sync":
+        row.update({k: data[k] for k in ("seconds", "items", "upserts", "tombstones", "mib")})
     with open(f"{out}/summary.jsonl", "a") as f:
         f.write(json.dumps(row) + "\n")
     print(row)
@@ -69,6 +72,14 @@ def table(out):
             lines.append(
                 f"{db}: deep page / first page, cost per request, paired (home, deep, deep, home; "
                 f"{len(rounds)} rounds): {home / deep:.2f} (each round: {each})"
+            )
+    for r in rows:
+        if "items" in r:
+            lines.append("")
+            lines.append(
+                f"{r['db']}: a partner's full sync by the change feed: {r['items']} articles "
+                f"({r['upserts']} upserts, {r['tombstones']} tombstones) in {r['seconds']} s, "
+                f"{r['ok']} pages of up to 100, {r['mib']} MiB, page p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms"
             )
     lines += peer_ratios(rows)
     text = "\n".join(lines) + "\n"

@@ -130,6 +130,30 @@ run_database() { # name url
   serve "$db" "$url" 2000
   measure "$db" home_cached oha -D "$OUT/$db/home.json"
   kill -TERM "$SERVER"; wait "$SERVER" || true
+
+  full_sync "$db" "$url"
+}
+
+full_sync() { # db url: a partner licensed for every language and category pages the change feed
+  local db=$1 url=$2 secret id top
+  secret=$(DATABASE_URL=$url "$BIN" apikey create --role partner --name "bench sync" | awk '/^secret/ {print $NF}')
+  id=$(DATABASE_URL=$url "$BIN" apikey list | awk '$NF == "sync" && $2 == "partner" {print $1}' | sort -n | tail -n 1)
+  # A full sync is a bulk job: its key gets a bulk budget (a partner's default would take
+  # minutes of refills; BENCH.md says how many).
+  NEWSWIRE_BUDGETS="partner=100000000/10000000" serve "$db" "$url" 0
+  top=$(curl -s "$URL" -H 'content-type: application/json' -d '{"query":"{ categories { slug } }"}' \
+    | python3 -c 'import json, sys; print(",".join(c["slug"] for c in json.load(sys.stdin)["data"]["categories"]))')
+  DATABASE_URL=$url "$BIN" apikey licence "$id" --locales ko,ja,en,zh-Hans,zh-Hant,th,id,vi --categories "$top"
+  echo "== $db: full sync"
+  local sql0 req0 sql1 req1 rss
+  sql0=$(metric sql_statements_total); req0=$(metric graphql_requests_total)
+  echo 5 > "/proc/$SERVER/clear_refs"
+  python3 bench/sync.py "$URL" "$secret" "$OUT/$db/full_sync.sync"
+  sql1=$(metric sql_statements_total); req1=$(metric graphql_requests_total)
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+  python3 bench/report.py record "$OUT" "$db" full_sync sync "$OUT/$db/full_sync.sync" \
+    "$(echo "$sql1 - $sql0" | bc)" "$(echo "$req1 - $req0" | bc)" "$rss"
+  kill -TERM "$SERVER"; wait "$SERVER" || true
 }
 
 body() { # graphql-file [variables-json]: a POST body for it

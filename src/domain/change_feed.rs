@@ -185,7 +185,12 @@ pub struct Reader<'a> {
 }
 
 /// Reads a page of at most `first` items after `since` (from the start when `None`).
-/// Checkpoints older than `retention` are refused: the changes they would need may be gone.
+/// Checkpoints older than `retention` (at `now`) are refused: the changes they would need may
+/// be gone.
+///
+/// What a change shows is decided at a time taken after its row was read, never at `now`: a
+/// write that took its time after `now` and committed before the read (a publication at that
+/// time, say) must already show as it is, since no later row will show it again.
 pub async fn read(
     db: &DatabaseConnection,
     reader: &Reader<'_>,
@@ -220,10 +225,8 @@ pub async fn read(
         },
     };
     match since.phase {
-        Phase::Snapshot { after, log } => {
-            snapshot(db, reader, now, after, log, since.at, first).await
-        }
-        Phase::Log(position) => log_page(db, reader, now, position, first).await,
+        Phase::Snapshot { after, log } => snapshot(db, reader, after, log, since.at, first).await,
+        Phase::Log(position) => log_page(db, reader, position, first).await,
     }
 }
 
@@ -238,10 +241,17 @@ async fn maintain(
         .checked_sub_signed(retention)
         .and_then(|t| t.checked_sub_signed(PRUNE_GRACE))
     {
-        change_log::Entity::delete_many()
+        // Looked for first: on SQLite a delete takes the write lock even when it finds nothing.
+        let old = change_log::Entity::find()
             .filter(change_log::Column::RecordedAt.lt(cutoff))
-            .exec(db)
+            .one(db)
             .await?;
+        if old.is_some() {
+            change_log::Entity::delete_many()
+                .filter(change_log::Column::RecordedAt.lt(cutoff))
+                .exec(db)
+                .await?;
+        }
     }
     Ok(())
 }
@@ -272,13 +282,14 @@ async fn start_of_log(db: &DatabaseConnection) -> DomainResult<Position> {
 async fn snapshot(
     db: &DatabaseConnection,
     reader: &Reader<'_>,
-    now: DateTime<Utc>,
     after: i64,
     log: Position,
     at: DateTime<Utc>,
     first: u64,
 ) -> DomainResult<ChangePage> {
     let audience = reader.audience.as_reader();
+    // Later than the reading of `log`: what committed before it shows here.
+    let now = Utc::now();
     let rows = article::Entity::find()
         .filter(articles::visible_to(&audience, now))
         .filter(article::Column::Id.gt(after))
@@ -322,7 +333,6 @@ async fn snapshot(
 async fn log_page(
     db: &DatabaseConnection,
     reader: &Reader<'_>,
-    now: DateTime<Utc>,
     position: Position,
     first: u64,
 ) -> DomainResult<ChangePage> {
@@ -373,6 +383,8 @@ async fn log_page(
     let more = rows.len() as u64 > first;
     rows.truncate(first as usize);
 
+    // Later than every write whose row was read.
+    let now = Utc::now();
     let items = shown(db, reader, now, &rows).await?;
     let checkpoint = match rows.last() {
         Some(last) if more => Checkpoint {
@@ -430,10 +442,16 @@ async fn shown(
         .collect();
     let rights = articles::rights_of(db, &ids).await?;
 
+    // An article's row stands in for its earlier rows of the page; a licence row only for
+    // earlier licence rows, since it shows no tombstone an article row would.
     let mut last_whole: HashMap<i64, usize> = HashMap::new();
+    let mut last_article: HashMap<i64, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         if whole(row) {
             last_whole.insert(row.article_id, i);
+        }
+        if row.kind == outbox::ARTICLE {
+            last_article.insert(row.article_id, i);
         }
     }
     let mut items = Vec::new();
@@ -447,7 +465,12 @@ async fn shown(
             .and_then(|r| r.first_published_at)
             .is_some_and(|at| at <= now);
         let (action, slug, locale) = if whole(row) {
-            if last_whole.get(&row.article_id) != Some(&i) {
+            let last = if row.kind == outbox::ARTICLE {
+                &last_article
+            } else {
+                &last_whole
+            };
+            if last.get(&row.article_id).is_some_and(|last| *last > i) {
                 continue;
             }
             if is_visible {
@@ -456,18 +479,32 @@ async fn shown(
                     article.slug.clone(),
                     None,
                 )
-            } else if ever_out {
+            } else if ever_out
+                && (row.kind == outbox::ARTICLE
+                    || hidden_because(article, &rights, now) == Reason::Licence)
+            {
+                // A licence change only ever hides what the licence covered: anything hidden
+                // for another reason had its tombstone from the article's own change.
                 let reason = hidden_because(article, &rights, now);
                 (Action::Tombstone(reason), article.slug.clone(), None)
             } else {
                 continue;
             }
         } else if row.kind == outbox::TRANSLATION {
+            let superseded = last_whole
+                .get(&row.article_id)
+                .is_some_and(|last| *last > i);
             match row.locale {
                 Some(locale) if is_visible && audience.reads_locale(locale) => (
                     Action::Tombstone(Reason::TranslationWithdrawn),
                     article.slug.clone(),
                     Some(locale),
+                ),
+                // Its last licensed text gone, the whole article goes.
+                Some(_) if !is_visible && ever_out && !superseded => (
+                    Action::Tombstone(hidden_because(article, &rights, now)),
+                    article.slug.clone(),
+                    None,
                 ),
                 _ => continue,
             }

@@ -154,8 +154,8 @@ pub async fn grant(
         });
     }
 
+    let before = of_key(db, key_id).await?;
     let txn = db.begin().await?;
-    let before = of_key(&txn, key_id).await?;
     licence_locale::Entity::delete_many()
         .filter(licence_locale::Column::ApiKeyId.eq(key_id))
         .exec(&txn)

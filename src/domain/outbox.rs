@@ -10,9 +10,10 @@
 use chrono::{DateTime, Utc};
 use entity::{article, article_syndication, change_due, change_log, Locale};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, ExprTrait, OnConflict, Order, Query},
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 
 use super::DomainResult;
@@ -98,42 +99,37 @@ pub async fn schedule<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Notes that the article goes out at `at`: partners may hold it from then on.
+/// Notes that the article goes out at `at`: partners may hold it from then on. Both
+/// statements write, so that on SQLite the transaction takes the write lock at once (a
+/// transaction that reads first may find the database changed under it and fail).
 pub async fn published<C: ConnectionTrait>(
     conn: &C,
     article_id: i64,
     at: DateTime<Utc>,
 ) -> DomainResult<()> {
-    let current = article_syndication::Entity::find_by_id(article_id)
-        .one(conn)
+    article_syndication::Entity::insert(article_syndication::ActiveModel {
+        article_id: Set(article_id),
+        syndicatable: Set(true),
+        credit: Set(None),
+        embargo_until: Set(None),
+        expires_at: Set(None),
+        first_published_at: Set(Some(at)),
+    })
+    .on_conflict(
+        OnConflict::column(article_syndication::Column::ArticleId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    let first = article_syndication::Column::FirstPublishedAt;
+    article_syndication::Entity::update_many()
+        .col_expr(first, Expr::value(at))
+        .filter(article_syndication::Column::ArticleId.eq(article_id))
+        .filter(Condition::any().add(first.is_null()).add(first.gt(at)))
+        .exec(conn)
         .await?;
-    match current {
-        Some(row) if row.first_published_at.is_some_and(|first| first <= at) => Ok(()),
-        Some(_) => {
-            article_syndication::Entity::update_many()
-                .col_expr(
-                    article_syndication::Column::FirstPublishedAt,
-                    Expr::value(at),
-                )
-                .filter(article_syndication::Column::ArticleId.eq(article_id))
-                .exec(conn)
-                .await?;
-            Ok(())
-        }
-        None => {
-            article_syndication::Entity::insert(article_syndication::ActiveModel {
-                article_id: Set(article_id),
-                syndicatable: Set(true),
-                credit: Set(None),
-                embargo_until: Set(None),
-                expires_at: Set(None),
-                first_published_at: Set(Some(at)),
-            })
-            .exec_without_returning(conn)
-            .await?;
-            Ok(())
-        }
-    }
+    Ok(())
 }
 
 /// The articles filed under these categories that have ever gone out: those a change of the
@@ -167,6 +163,7 @@ pub async fn out_in_categories<C: ConnectionTrait>(
             ))
             .is_not_null(),
         )
+        .order_by((article::Entity, article::Column::Id), Order::Asc)
         .to_owned();
     let backend = conn.get_database_backend();
     let rows = conn.query_all_raw(backend.build(&statement)).await?;

@@ -8,6 +8,7 @@ mod helpers;
 mod arguments;
 mod auth;
 mod budgets;
+mod changes;
 mod clients;
 mod connections;
 mod editorial;

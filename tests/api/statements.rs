@@ -391,6 +391,37 @@ async fn a_page_of_search_hits_with_covers_and_tags_costs_the_same_for_1_5_and_2
     assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
 }
 
+#[tokio::test]
+async fn a_page_of_the_change_feed_costs_the_same_for_1_5_and_20() {
+    let app = illustrated_newsroom().await;
+    let partner = app
+        .partner_key(&[Locale::Ko, Locale::Ja], &[("news", true)])
+        .await;
+    let query = r#"query($n: Int) { changes(first: $n) {
+        nodes { kind articleId article { slug title translations { locale title body }
+            coverImage { url } tags { slug name } media { ... on Photo { url caption } } related(first: 2) { slug } } }
+        checkpoint pageInfo { hasNextPage }
+    } }"#;
+    let mut counts = Vec::new();
+    for first in [1, 5, 20] {
+        app.take_statements();
+        let reply = app.post_as(&partner, query, json!({ "n": first })).await;
+        counts.push(app.take_statements());
+        assert!(reply.body["errors"].is_null(), "{}", reply.text);
+        let nodes = reply.body["data"]["changes"]["nodes"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(nodes.len(), first as usize);
+        let article = &nodes[0]["article"];
+        assert_eq!(article["translations"][0]["locale"], "KO", "{article}");
+        assert_eq!(article["tags"][0]["name"], "idol-ko", "{article}");
+        assert_eq!(article["media"][0]["caption"], "写真", "{article}");
+    }
+    assert_eq!(counts[0], counts[1], "first 1 and 5: {counts:?}");
+    assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
+}
+
 /// 24 published articles, each with a cover, a photo in its gallery and one to three of the
 /// tags idol, drama and seoul, on a server without caches.
 async fn illustrated_newsroom() -> TestApp {
