@@ -25,7 +25,7 @@ pub enum Role {
     Editor,
     /// Everything an editor does, and manages API keys.
     Admin,
-    /// Reads published content for syndication.
+    /// Reads, for syndication, what its licence covers (nothing until an admin grants one).
     Partner,
 }
 
