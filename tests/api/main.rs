@@ -9,6 +9,7 @@ mod arguments;
 mod auth;
 mod budgets;
 mod changes;
+mod cli;
 mod clients;
 mod connections;
 mod editorial;
