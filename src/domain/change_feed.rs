@@ -169,6 +169,8 @@ pub struct ChangePage {
     pub checkpoint: Checkpoint,
     /// Whether more may be read now; when false the reader is up to date.
     pub more: bool,
+    /// Whether the page is of the first listing of every article, not of the log.
+    pub listing: bool,
 }
 
 /// How long after its retention window a change row is kept before it is deleted: longer than
@@ -326,6 +328,7 @@ async fn snapshot(
         items,
         checkpoint,
         more: true,
+        listing: true,
     })
 }
 
@@ -411,6 +414,7 @@ async fn log_page(
         items,
         checkpoint,
         more,
+        listing: false,
     })
 }
 

@@ -142,6 +142,7 @@ pub struct ChangeConnection {
     changes: Vec<ChangeItem>,
     checkpoint: Checkpoint,
     more: bool,
+    listing: bool,
     locales: Preferences,
 }
 
@@ -193,7 +194,7 @@ impl ChangeConnection {
     /// Whether the page belongs to the first listing of every article you may carry, which a
     /// sync without `since` starts with.
     async fn listing(&self) -> bool {
-        matches!(self.checkpoint.phase, change_feed::Phase::Snapshot { .. })
+        self.listing
     }
 }
 
@@ -273,6 +274,7 @@ impl ChangesQuery {
             changes: page.items,
             checkpoint: page.checkpoint,
             more: page.more,
+            listing: page.listing,
             locales: preferences(ctx, locales)?,
         })
     }

@@ -23,7 +23,7 @@ fn feed_query() -> String {
     format!(
         "query($since: String, $first: Int) {{ changes(since: $since, first: $first) {{
             edges {{ cursor node {{ kind reason articleId slug locale article {{ {KEPT} }} }} }}
-            checkpoint pageInfo {{ hasNextPage }} }} }}"
+            checkpoint listing pageInfo {{ hasNextPage }} }} }}"
     )
 }
 
@@ -33,6 +33,7 @@ struct Page {
     edges: Vec<(String, Value)>,
     checkpoint: String,
     more: bool,
+    listing: bool,
 }
 
 async fn page(app: &TestApp, partner: &str, since: Option<&str>, first: i32) -> Page {
@@ -54,6 +55,7 @@ async fn page(app: &TestApp, partner: &str, since: Option<&str>, first: i32) -> 
             .collect(),
         checkpoint: changes["checkpoint"].as_str().unwrap().to_owned(),
         more: changes["pageInfo"]["hasNextPage"] == true,
+        listing: changes["listing"] == true,
     }
 }
 
@@ -627,6 +629,7 @@ async fn an_expired_checkpoint_asks_for_a_resync_and_old_changes_are_pruned() {
     // Listed, then read from the log a change at a time: the checkpoint is that change's age.
     let listing = page(&app, &partner, None, 10).await;
     assert_eq!(listing.edges.len(), 3);
+    assert!(listing.listing, "its last page is still the listing's");
     let mut copy = Copy::new();
     let mut since = listing.checkpoint;
     let backdate = |at: chrono::DateTime<Utc>| {
@@ -653,6 +656,7 @@ async fn an_expired_checkpoint_asks_for_a_resync_and_old_changes_are_pruned() {
     backdate(now - Duration::minutes(90)).await.unwrap();
     settle(&app).await;
     let read = page(&app, &partner, Some(&since), 1).await;
+    assert!(!read.listing);
     for (_, change) in &read.edges {
         apply(&mut copy, change);
     }
