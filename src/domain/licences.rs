@@ -90,21 +90,15 @@ pub async fn of_keys<C: ConnectionTrait>(
 
 /// Every category id `grants` cover in `tree`, sorted.
 fn covered(tree: &[category::Model], grants: &[LicensedCategory]) -> Vec<i64> {
-    let mut ids: Vec<i64> = Vec::new();
-    for grant in grants {
-        let mut found = vec![grant.category_id];
-        let mut next = 0;
-        while grant.with_subcategories && next < found.len() {
-            let parent = found[next];
-            found.extend(
-                tree.iter()
-                    .filter(|c| c.parent_id == Some(parent))
-                    .map(|c| c.id),
-            );
-            next += 1;
-        }
-        ids.extend(found);
-    }
+    let tree: Vec<&category::Model> = tree.iter().collect();
+    let mut ids: Vec<i64> = grants
+        .iter()
+        .filter_map(|grant| {
+            let granted = tree.iter().find(|c| c.id == grant.category_id)?;
+            categories::scope_in(&tree, &granted.slug, grant.with_subcategories)
+        })
+        .flatten()
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -133,6 +127,7 @@ pub async fn grant(
     if key.revoked_at.is_some() {
         return Err(DomainError::invalid("keyId", "the key has been revoked"));
     }
+    let tree = categories::all(db).await?;
     let mut seen = HashSet::new();
     let mut rows = Vec::with_capacity(grants.len());
     for grant in grants {
@@ -142,7 +137,7 @@ pub async fn grant(
                 format!("the category `{}` is named twice", grant.slug),
             ));
         }
-        let category = categories::by_slug(db, &grant.slug).await?.ok_or_else(|| {
+        let category = tree.iter().find(|c| c.slug == grant.slug).ok_or_else(|| {
             DomainError::invalid(
                 "categories",
                 format!("no category has the slug `{}`", grant.slug),
