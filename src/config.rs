@@ -209,6 +209,36 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub cors_origins: Vec<String>,
+
+    /// Most subscriptions one WebSocket connection may hold open at once.
+    #[arg(long, env = "NEWSWIRE_WS_MAX_SUBSCRIPTIONS", default_value_t = 100)]
+    pub ws_max_subscriptions: usize,
+
+    /// Most WebSocket connections one client address may hold open at once.
+    #[arg(
+        long,
+        env = "NEWSWIRE_WS_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 64
+    )]
+    pub ws_max_connections_per_address: usize,
+
+    /// Largest message a client may send over a WebSocket, in bytes.
+    #[arg(long, env = "NEWSWIRE_WS_MAX_MESSAGE_BYTES", default_value_t = 64 * 1024)]
+    pub ws_max_message_bytes: usize,
+
+    /// Seconds a WebSocket client has to send `connection_init` before it is closed (4408).
+    #[arg(long, env = "NEWSWIRE_WS_INIT_TIMEOUT_SECS", default_value_t = 10)]
+    pub ws_init_timeout_secs: u64,
+
+    /// Seconds between the server's keep-alive pings; a client that sends nothing, not even
+    /// the pong its WebSocket answers a ping with, for three of them is closed.
+    #[arg(long, env = "NEWSWIRE_WS_KEEPALIVE_SECS", default_value_t = 15)]
+    pub ws_keepalive_secs: u64,
+
+    /// Seconds one message to a WebSocket client may take to go out; a client that reads
+    /// slower than that is disconnected, so that it cannot hold the server's memory.
+    #[arg(long, env = "NEWSWIRE_WS_SEND_TIMEOUT_SECS", default_value_t = 10)]
+    pub ws_send_timeout_secs: u64,
 }
 
 /// What to seed into an empty database.

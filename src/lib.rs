@@ -10,6 +10,7 @@ pub mod db;
 pub mod domain;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod purge;
 pub mod seed;
@@ -26,22 +27,32 @@ pub fn app(state: AppState) -> Router {
     http::router(state)
 }
 
-/// Serves `config` until SIGINT or SIGTERM; requests in flight then finish before it returns.
+/// Serves `config` until SIGINT or SIGTERM; requests in flight then finish, and WebSockets
+/// are closed (1001, going away), before it returns.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
     seed::on_start(&db, config.seed, &config.site_url).await?;
     let bind = config.bind;
     let state = AppState::new(db, config);
+    let live = state.live.clone();
+    if !live.until_listening(WEBSOCKET_PATIENCE).await {
+        tracing::warn!("serving before the other instances' changes can be heard");
+    }
     let listener = tokio::net::TcpListener::bind(bind).await?;
     tracing::info!("serving GraphQL at http://{bind}/graphql");
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // Requests in flight have ended; WebSockets are told the server is going away.
+    live.stop(WEBSOCKET_PATIENCE).await;
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long WebSockets have to close at shutdown.
+const WEBSOCKET_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

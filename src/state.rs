@@ -11,6 +11,7 @@ use crate::{
     domain::changes::Changes,
     graphql::executor::Executor,
     http::{rate_limit::Limiter, response_cache::ResponseCache},
+    live::Live,
     metrics::Metrics,
 };
 
@@ -35,6 +36,10 @@ pub struct Shared {
     pub limiter: Option<Limiter>,
     /// Prometheus counters.
     pub metrics: Metrics,
+    /// Page reads, whose pool `/metrics` reports.
+    pub reads: Reads,
+    /// Subscribers and the events that reach them.
+    pub live: Live,
 }
 
 impl AppState {
@@ -43,9 +48,14 @@ impl AppState {
         let metrics = Metrics::new();
         metrics.observe(&mut db);
         let config = Arc::new(config);
-        let reads = Reads::new(db.clone(), metrics.sql_statements.clone());
+        let reads = Reads::new(
+            db.clone(),
+            metrics.sql_statements.clone(),
+            metrics.pool_wait_seconds.clone(),
+        );
         let changes = Changes::default();
         crate::purge::spawn(&changes, config.purge_url.clone());
+        let live = Live::start(&db, &config, &changes, &metrics);
         let ledger = Ledger::new(config.redis_url.as_deref(), &config.redis_prefix).unwrap_or_else(
             |error| {
                 tracing::error!(%error, "budgets are kept in this process");
@@ -53,7 +63,16 @@ impl AppState {
             },
         );
         let graphql = Executor::new(
-            crate::graphql::schemas(config.clone(), db.clone(), reads, changes.clone()),
+            crate::graphql::schemas(
+                config.clone(),
+                db.clone(),
+                crate::graphql::Served {
+                    reads: reads.clone(),
+                    changes: changes.clone(),
+                    live: live.clone(),
+                    metrics: metrics.clone(),
+                },
+            ),
             &config,
             db.clone(),
             ledger,
@@ -71,6 +90,8 @@ impl AppState {
             responses,
             limiter,
             metrics,
+            reads,
+            live,
         }))
     }
 }

@@ -15,7 +15,7 @@ use deadpool::{
     managed::{self, Metrics, Object, PoolError, RecycleError, RecycleResult},
     Runtime,
 };
-use prometheus::IntCounter;
+use prometheus::{Histogram, IntCounter};
 use sea_orm::{
     sqlx::{
         self,
@@ -42,12 +42,27 @@ pub struct Reads {
     /// may turn out broken), and once more on a new one.
     attempts: usize,
     statements: IntCounter,
+    waits: Histogram,
+}
+
+/// The connections of a pool as they are now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Open and free.
+    pub idle: usize,
+    /// Open and in use.
+    pub busy: usize,
+    /// The most the pool opens.
+    pub max: usize,
+    /// Statements waiting for a connection.
+    pub waiting: usize,
 }
 
 impl Reads {
     /// Reads for `db`: on PostgreSQL, up to as many connections of their own as `db`'s pool
-    /// holds, opened with its settings. Every statement sent is counted in `statements`.
-    pub fn new(db: DatabaseConnection, statements: IntCounter) -> Self {
+    /// holds, opened with its settings. Every statement sent is counted in `statements`, and
+    /// every wait for a connection timed in `waits`.
+    pub fn new(db: DatabaseConnection, statements: IntCounter, waits: Histogram) -> Self {
         let size = match db.get_database_backend() {
             DbBackend::Postgres => db
                 .get_postgres_connection_pool()
@@ -74,7 +89,21 @@ impl Reads {
             own,
             attempts: size + 1,
             statements,
+            waits,
         }
+    }
+
+    /// The connections of the pool of reads' own, on PostgreSQL.
+    pub fn status(&self) -> Option<PoolStatus> {
+        self.own.as_ref().map(|pool| {
+            let status = pool.status();
+            PoolStatus {
+                idle: status.available,
+                busy: status.size.saturating_sub(status.available),
+                max: status.max_size,
+                waiting: status.waiting,
+            }
+        })
     }
 
     /// The database the statements run on.
@@ -94,7 +123,7 @@ impl Reads {
         loop {
             self.statements.inc();
             left -= 1;
-            match Self::read(pool, &statement).await {
+            match Self::read(pool, &statement, &self.waits).await {
                 Ok(rows) => return Ok(rows.into_iter().map(QueryResult::from).collect()),
                 Err(Failure::Query(e)) if left > 0 && is_broken(&e) => {}
                 Err(failure) => return Err(failure.into()),
@@ -105,8 +134,12 @@ impl Reads {
     async fn read(
         pool: &managed::Pool<Opener>,
         statement: &Statement,
+        waits: &Histogram,
     ) -> Result<Vec<sqlx::postgres::PgRow>, Failure> {
-        let mut held = Held(Some(pool.get().await.map_err(Failure::Acquire)?));
+        let waiting = waits.start_timer();
+        let connection = pool.get().await.map_err(Failure::Acquire)?;
+        waiting.observe_duration();
+        let mut held = Held(Some(connection));
         let values = statement.values.clone().unwrap_or(Values(Vec::new()));
         let rows = sqlx::query_with(
             sqlx::AssertSqlSafe(statement.sql.as_str()),

@@ -12,14 +12,18 @@
 //! before it only costs the caches a reload.
 //!
 //! Caches outside the process (a CDN) learn of a write from its [`Purge`]: the surrogate keys
-//! of what it touched, which the answers that showed those things carry.
+//! of what it touched, which the answers that showed those things carry. Other instances on
+//! the same PostgreSQL database learn of it from its [`Signal`] (see [`super::events`]), and
+//! subscribers from the [`Event`]s announced here.
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
-    Arc,
+    Arc, OnceLock,
 };
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc, Notify};
+
+use super::events::{Changed, Event, Signal};
 
 /// What a write changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,10 +89,22 @@ pub struct Purge {
 /// How many purges wait for a slow listener before the oldest are dropped.
 const PURGE_BACKLOG: usize = 1024;
 
+/// How many events wait for a slow subscriber before the oldest are dropped for it.
+const EVENT_BACKLOG: usize = 4096;
+
 #[derive(Debug)]
 struct Shared {
     generations: [AtomicU64; 3],
     purges: broadcast::Sender<Purge>,
+    events: broadcast::Sender<Event>,
+    /// Numbers the like counts announced, in the order they were written.
+    sequence: AtomicU64,
+    /// Wakes the watcher of publications: an article changed here or elsewhere.
+    articles_changed: Notify,
+    /// This instance's name in its signals.
+    origin: String,
+    /// Where this instance's signals go to reach the others (PostgreSQL only).
+    outbound: OnceLock<mpsc::Sender<Signal>>,
 }
 
 /// The generations; clones share them.
@@ -100,6 +116,11 @@ impl Default for Changes {
         Changes(Arc::new(Shared {
             generations: Default::default(),
             purges: broadcast::channel(PURGE_BACKLOG).0,
+            events: broadcast::channel(EVENT_BACKLOG).0,
+            sequence: AtomicU64::new(0),
+            articles_changed: Notify::new(),
+            origin: uuid::Uuid::new_v4().simple().to_string(),
+            outbound: OnceLock::new(),
         }))
     }
 }
@@ -135,6 +156,64 @@ impl Changes {
     /// The purges of every write from now on.
     pub fn purges(&self) -> broadcast::Receiver<Purge> {
         self.0.purges.subscribe()
+    }
+
+    /// The events announced from now on.
+    pub fn events(&self) -> broadcast::Receiver<Event> {
+        self.0.events.subscribe()
+    }
+
+    /// How many receivers of events there are.
+    pub fn event_receivers(&self) -> usize {
+        self.0.events.receiver_count()
+    }
+
+    /// Tells every subscriber of this process of `event`.
+    pub fn announce(&self, event: Event) {
+        // Nobody listening is no error: nobody subscribes.
+        self.0.events.send(event).ok();
+    }
+
+    /// The next number of the like counts this process announces.
+    pub fn next_sequence(&self) -> u64 {
+        self.0.sequence.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// This instance's name in the signals it sends.
+    pub fn origin(&self) -> &str {
+        &self.0.origin
+    }
+
+    /// Sends this instance's signals to `outbound` from now on; only the first call counts.
+    pub fn send_signals(&self, outbound: mpsc::Sender<Signal>) {
+        self.0.outbound.set(outbound).ok();
+    }
+
+    /// Whether signals leave this instance (it serves PostgreSQL with others).
+    pub fn signals_leave(&self) -> bool {
+        self.0.outbound.get().is_some()
+    }
+
+    /// Follows a write of `kind` made by another instance: the caches here stop finding
+    /// what they kept, and nothing is sent on.
+    pub fn changed_elsewhere(&self, kind: Change) {
+        self.0.generations[kind.index()].fetch_add(1, Ordering::AcqRel);
+        if kind == Change::Articles {
+            self.0.articles_changed.notify_one();
+        }
+    }
+
+    /// Follows writes this instance may have missed (it could not hear the others for a
+    /// while): as if every kind had changed elsewhere.
+    pub fn anything_changed_elsewhere(&self) {
+        for kind in [Change::Articles, Change::Likes, Change::Categories] {
+            self.changed_elsewhere(kind);
+        }
+    }
+
+    /// Waits until an article has changed, here or elsewhere, since the last wait ended.
+    pub async fn article_changed(&self) {
+        self.0.articles_changed.notified().await;
     }
 }
 
@@ -178,11 +257,25 @@ impl Recording<'_> {
 
 impl Drop for Recording<'_> {
     fn drop(&mut self) {
-        self.changes.0.generations[self.kind.index()].fetch_add(1, Ordering::AcqRel);
+        let shared = &self.changes.0;
+        shared.generations[self.kind.index()].fetch_add(1, Ordering::AcqRel);
+        if self.kind == Change::Articles {
+            shared.articles_changed.notify_one();
+        }
         let keys = self.keys();
         if !keys.is_empty() {
             // Nobody listening is no error: nothing outside keeps answers.
-            self.changes.0.purges.send(Purge { keys }).ok();
+            shared.purges.send(Purge { keys }).ok();
+        }
+        if let (Some(outbound), Some(what)) = (shared.outbound.get(), Changed::of(self.kind)) {
+            // A full queue means the database is not taking signals; the other instances
+            // then lose their connection to it too, and forget everything when they are back.
+            outbound
+                .try_send(Signal {
+                    origin: shared.origin.clone(),
+                    what,
+                })
+                .ok();
         }
     }
 }

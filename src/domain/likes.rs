@@ -12,14 +12,15 @@ use entity::{article, article_like};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, OnConflict},
     ActiveValue::Set,
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
 use super::{
     access::Audience,
     articles,
     changes::{Change, Changes, Touched},
+    events::{Changed, Event, LikeCount, Signal, CHANNEL},
     DomainError, DomainResult,
 };
 
@@ -65,7 +66,11 @@ pub async fn like(
         adjust_count(&txn, article_id, 1).await?;
     }
     let article = reload(&txn, article_id).await?;
+    let announced = announcing(&txn, changes, &article, now, inserted > 0).await?;
     txn.commit().await?;
+    if let Some(event) = announced {
+        changes.announce(event);
+    }
     Ok(LikeState {
         article,
         liked: true,
@@ -97,7 +102,11 @@ pub async fn unlike(
         adjust_count(&txn, article_id, -1).await?;
     }
     let article = reload(&txn, article_id).await?;
+    let announced = announcing(&txn, changes, &article, now, deleted > 0).await?;
     txn.commit().await?;
+    if let Some(event) = announced {
+        changes.announce(event);
+    }
     Ok(LikeState {
         article,
         liked: false,
@@ -115,6 +124,46 @@ async fn ensure_visible(
         Some(_) => Ok(()),
         None => Err(DomainError::NotFound { what: "article" }),
     }
+}
+
+/// The announcement of `article`'s like count, when it `moved`. Where signals leave this
+/// instance (PostgreSQL), the count is notified inside `txn`: every instance, this one too,
+/// hears it as the transaction commits, in commit order, and announces it then. Otherwise
+/// the event is returned, to announce once `txn` has committed; it is numbered now, while
+/// the write lock orders the writers.
+async fn announcing(
+    txn: &DatabaseTransaction,
+    changes: &Changes,
+    article: &article::Model,
+    now: DateTime<Utc>,
+    moved: bool,
+) -> DomainResult<Option<Event>> {
+    if !moved {
+        return Ok(None);
+    }
+    if changes.signals_leave() {
+        let signal = Signal {
+            origin: changes.origin().to_owned(),
+            what: Changed::Like {
+                article_id: article.id,
+                count: article.like_count,
+                at: now,
+            },
+        };
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), signal.encode().into()],
+        ))
+        .await?;
+        return Ok(None);
+    }
+    Ok(Some(Event::LikeCount(LikeCount {
+        article_id: article.id,
+        like_count: article.like_count,
+        sequence: changes.next_sequence(),
+        at: now,
+    })))
 }
 
 async fn adjust_count<C: sea_orm::ConnectionTrait>(

@@ -14,6 +14,7 @@ pub mod columns;
 pub mod cursor;
 pub mod editorial;
 pub mod error;
+pub mod events;
 pub mod licences;
 pub mod likes;
 pub mod locale;

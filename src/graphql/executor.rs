@@ -19,6 +19,10 @@
 use std::{sync::Arc, time::Duration};
 
 use async_graphql::{parser::types::ExecutableDocument, Request, Response, ServerError};
+use futures_util::{
+    stream::{self, BoxStream},
+    StreamExt,
+};
 use sea_orm::DatabaseConnection;
 
 use super::{
@@ -87,6 +91,17 @@ impl Outcome {
     fn refused(code: &'static str, message: impl Into<String>) -> Self {
         Self::rejected(vec![error::refusal(code, message)])
     }
+}
+
+/// A request that passed every step before execution.
+struct Admitted {
+    document: Arc<ExecutableDocument>,
+    operation_name: Option<String>,
+    key: RequestKey,
+    /// It was known valid: it runs on the schema that checks only the limits.
+    known: bool,
+    requested: u64,
+    cost: Metered,
 }
 
 /// Who sent a request and what it accepts: what every transport hands the executor.
@@ -243,35 +258,102 @@ impl Executor {
         Ok(document)
     }
 
-    async fn run(&self, mut request: Request, queries_only: bool, payer: &Payer) -> Outcome {
-        if let Err(e) = self.persisted.resolve(&mut request) {
-            return Outcome::rejected(vec![e]);
+    /// Runs `request` from `caller` as a stream of responses: the events of a subscription,
+    /// or the one answer of a query or mutation. It passes the same checks and pays the same
+    /// cost, once, as [`Executor::execute`]; a refusal is the stream's only response. Errors
+    /// leave with their codes, as there.
+    pub async fn subscribe(
+        &self,
+        mut request: Request,
+        caller: Caller,
+        request_id: &str,
+    ) -> BoxStream<'static, Response> {
+        request = request
+            .data(Loaders::new(
+                &self.db,
+                &Audience::of(caller.requester.principal.as_ref()),
+                &caller.requester.liker,
+                self.batch_delay,
+            ))
+            .data(caller.accepted)
+            .data(caller.requester);
+        let admitted = match self.admit(&mut request, false, &caller.payer).await {
+            Ok(admitted) => admitted,
+            Err(outcome) => {
+                let mut response = outcome.response;
+                for e in &mut response.errors {
+                    error::ensure_code(e, error::GRAPHQL_VALIDATION_FAILED);
+                }
+                return stream::once(async move { response }).boxed();
+            }
+        };
+        let request = request.data(admitted.cost);
+        let request_id = request_id.to_owned();
+        let (document, operation_name) = (admitted.document, admitted.operation_name);
+        self.schema
+            .execute_stream(request)
+            .map(move |mut response| {
+                for e in &mut response.errors {
+                    if error::code_of(e).is_none() {
+                        if e.path.is_empty() {
+                            error::ensure_code(e, error::GRAPHQL_VALIDATION_FAILED);
+                        } else {
+                            tracing::error!(
+                                request_id,
+                                error = %e.message,
+                                path = ?e.path,
+                                "an error raised during execution carries no code"
+                            );
+                            e.message = "internal server error".into();
+                            error::ensure_code(e, error::INTERNAL_SERVER_ERROR);
+                            e.extensions
+                                .get_or_insert_with(Default::default)
+                                .set("requestId", request_id.as_str());
+                        }
+                    }
+                }
+                field_order::restore(&mut response.data, &document, operation_name.as_deref());
+                response
+            })
+            .boxed()
+    }
+
+    /// The steps before execution: the persisted query, parsing, the method, aliases, depth
+    /// and cost, and the charge. A refusal is the outcome to answer with.
+    async fn admit(
+        &self,
+        request: &mut Request,
+        queries_only: bool,
+        payer: &Payer,
+    ) -> Result<Admitted, Outcome> {
+        if let Err(e) = self.persisted.resolve(request) {
+            return Err(Outcome::rejected(vec![e]));
         }
         let operation_name = request.operation_name.clone();
         let document = match self.parse(&request.query) {
             Ok(document) => document,
             Err(mut e) => {
                 error::ensure_code(&mut e, error::GRAPHQL_PARSE_FAILED);
-                return Outcome::rejected(vec![e]);
+                return Err(Outcome::rejected(vec![e]));
             }
         };
         request.set_parsed_query(ExecutableDocument::clone(&document));
         let mutation = document::runs_mutation(&document, operation_name.as_deref());
         if queries_only && mutation {
-            return Outcome::refused(
+            return Err(Outcome::refused(
                 error::METHOD_NOT_ALLOWED,
                 "mutations are only accepted over POST",
-            );
+            ));
         }
         let aliases = document::aliases(&document);
         if aliases > self.max_aliases {
-            return Outcome::refused(
+            return Err(Outcome::refused(
                 error::QUERY_TOO_COMPLEX,
                 format!(
                     "Query has {aliases} aliases; at most {} are allowed.",
                     self.max_aliases
                 ),
-            );
+            ));
         }
         let key: RequestKey = (
             request.query.clone(),
@@ -281,19 +363,41 @@ impl Executor {
         let known = self.valid.get(&key);
         let requested = match known {
             Some(cost) => cost,
-            None => match self.check(&document, &request) {
+            None => match self.check(&document, request) {
                 Ok(cost) => cost,
-                Err(refusal) => return Outcome::rejected(vec![refusal]),
+                Err(refusal) => return Err(Outcome::rejected(vec![refusal])),
             },
         };
         let cost = self.charge(payer, requested).await;
         if cost.refused {
             let mut outcome = Outcome::rejected(vec![over_budget(&cost, payer)]);
             outcome.cost = Some(cost);
-            return outcome;
+            return Err(outcome);
         }
+        Ok(Admitted {
+            document,
+            operation_name,
+            key,
+            known: known.is_some(),
+            requested,
+            cost,
+        })
+    }
+
+    async fn run(&self, mut request: Request, queries_only: bool, payer: &Payer) -> Outcome {
+        let Admitted {
+            document,
+            operation_name,
+            key,
+            known,
+            requested,
+            cost,
+        } = match self.admit(&mut request, queries_only, payer).await {
+            Ok(admitted) => admitted,
+            Err(outcome) => return outcome,
+        };
         request = request.data(cost);
-        let mut response = if known.is_some() {
+        let mut response = if known {
             self.checked.execute(request).await
         } else {
             let response = self.schema.execute(request).await;

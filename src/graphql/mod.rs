@@ -32,18 +32,23 @@ pub mod scalars;
 pub mod search;
 pub mod shape;
 pub mod sharing;
+pub mod subscription;
 pub mod surrogate;
 pub mod tag;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder, ValidationMode};
+use async_graphql::{MergedObject, Schema, SchemaBuilder, ValidationMode};
 
 use crate::{
     config::Config,
     db::reads::Reads,
     domain::{category_directory::Directory, changes::Changes, rankings::Rankings},
+    live::Live,
+    metrics::Metrics,
 };
+
+use subscription::{LiveSubscription, Sightings};
 
 /// All root query fields.
 #[derive(MergedObject, Default)]
@@ -71,14 +76,14 @@ pub struct Mutation(
 );
 
 /// The newswire schema.
-pub type NewswireSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type NewswireSchema = Schema<Query, Mutation, LiveSubscription>;
 
 /// The schema before any data is attached. It installs no extensions and keeps no limits of
 /// its own: the steps around execution, the depth and cost limits among them, are in
 /// [`executor`]. Its own guard against deeply nested fragments stays, well above the depth
 /// limit, so that the executor's limit is met first.
-pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn builder(config: &Config) -> SchemaBuilder<Query, Mutation, LiveSubscription> {
+    Schema::build(Query::default(), Mutation::default(), LiveSubscription)
         .limit_recursive_depth(config.max_depth.saturating_mul(4).max(64))
 }
 
@@ -92,14 +97,28 @@ pub struct Schemas {
     pub checked: NewswireSchema,
 }
 
-/// The schemas serving requests against `db`, with page reads on `reads`; their writes are
-/// recorded in `changes`, which their shared caches follow.
-pub fn schemas(
-    config: Arc<Config>,
-    db: sea_orm::DatabaseConnection,
-    reads: Reads,
-    changes: Changes,
-) -> Schemas {
+/// What the schemas serve from, besides the configuration and the database.
+pub struct Served {
+    /// Page reads.
+    pub reads: Reads,
+    /// The write generations their writes move on and their shared caches follow.
+    pub changes: Changes,
+    /// Subscribers, counted.
+    pub live: Live,
+    /// The server's metrics.
+    pub metrics: Metrics,
+}
+
+/// The schemas serving requests against `db`, with page reads, writes, subscribers and
+/// metrics as `served` has them.
+pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, served: Served) -> Schemas {
+    let Served {
+        reads,
+        changes,
+        live,
+        metrics,
+    } = served;
+    let sightings = Sightings::default();
     let rankings = Rankings::new(
         std::time::Duration::from_secs(config.ranking_ttl_secs),
         changes.clone(),
@@ -117,6 +136,9 @@ pub fn schemas(
             .data(rankings.clone())
             .data(directory.clone())
             .data(changes.clone())
+            .data(live.clone())
+            .data(sightings.clone())
+            .data(metrics.clone())
             .finish()
     };
     Schemas {

@@ -204,6 +204,9 @@ mod tests {
         assert!(shape.is_enum("Locale"));
         assert!(shape.input("ArticleFilter").is_some());
         assert_eq!(shape.root(OperationType::Mutation), Some("Mutation"));
-        assert_eq!(shape.root(OperationType::Subscription), None);
+        assert_eq!(
+            shape.root(OperationType::Subscription),
+            Some("Subscription")
+        );
     }
 }

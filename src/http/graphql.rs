@@ -28,8 +28,9 @@ use crate::{
     graphql::{
         context::{AcceptedLocales, Requester},
         error,
-        executor::{Caller, Outcome},
+        executor::{Caller, Outcome as Executed},
     },
+    metrics::Outcome,
     state::AppState,
 };
 
@@ -277,6 +278,8 @@ async fn execute(
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
+    let started = std::time::Instant::now();
+    let operation = request.operation_name.clone();
     // What staff see (drafts, scheduled articles) must never be shared.
     let anonymous = requester.principal.is_none();
     let mut cached = state
@@ -295,6 +298,9 @@ async fn execute(
         .and_then(|(cache, key)| cache.get(key, &requester.liker))
     {
         state.metrics.response_cache_hits.inc();
+        state
+            .metrics
+            .answered(operation.as_deref(), Outcome::Cached, started.elapsed());
         let gzip = accepts_gzip(headers).then(|| entry.gzipped()).flatten();
         let etag = over_get.then(|| caching::etag(&entry.body, gzip.is_some()));
         let answer = Answer {
@@ -310,6 +316,9 @@ async fn execute(
         };
         return respond(answer, media, headers);
     }
+    if cached.is_some() {
+        state.metrics.response_cache_misses.inc();
+    }
     let liker = requester.liker.clone();
 
     let caller = Caller {
@@ -322,18 +331,27 @@ async fn execute(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned();
-    let timer = state.metrics.graphql_seconds.start_timer();
-    let Outcome {
+    let executed = state
+        .graphql
+        .execute(request, caller, over_get, &request_id)
+        .await;
+    let ended = if executed.rejected {
+        Outcome::Rejected
+    } else if executed.response.errors.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Errors
+    };
+    state
+        .metrics
+        .answered(operation.as_deref(), ended, started.elapsed());
+    let Executed {
         response,
         rejected,
         surrogate_keys,
         cost,
-    } = state
-        .graphql
-        .execute(request, caller, over_get, &request_id)
-        .await;
+    } = executed;
     let surrogate_keys: Arc<[String]> = surrogate_keys.into();
-    timer.observe_duration();
 
     let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED

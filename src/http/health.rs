@@ -1,20 +1,30 @@
 //! Liveness and readiness probes, and metrics.
 
+use std::time::Duration;
+
 use axum::{extract::State, http::StatusCode};
+use sea_orm::DbBackend;
 
 use crate::state::AppState;
+
+/// How long readiness waits for the database to answer.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Liveness: the process answers.
 pub async fn live() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too.
+/// Readiness: the database answers too, within [`READY_TIMEOUT`].
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(error) => {
+    match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "database is not answering");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer in time");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }
@@ -22,6 +32,27 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) 
 
 /// Prometheus metrics in text format.
 pub async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    let (idle, size, max) = match state.db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = state.db.get_postgres_connection_pool();
+            let max = pool.options().get_max_connections();
+            (pool.num_idle(), pool.size(), max)
+        }
+        _ => {
+            let pool = state.db.get_sqlite_connection_pool();
+            let max = pool.options().get_max_connections();
+            (pool.num_idle(), pool.size(), max)
+        }
+    };
+    let size = size as usize;
+    state
+        .metrics
+        .pool("main", idle, size.saturating_sub(idle), max as usize, 0);
+    if let Some(reads) = state.reads.status() {
+        state
+            .metrics
+            .pool("reads", reads.idle, reads.busy, reads.max, reads.waiting);
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

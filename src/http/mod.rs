@@ -12,6 +12,7 @@ mod playground;
 mod problem;
 pub mod rate_limit;
 pub mod response_cache;
+pub mod ws;
 
 use std::time::Duration;
 
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
     // only answers that set none. Both are rate limited and authenticated alike.
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::upgrade))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client_id::identify,

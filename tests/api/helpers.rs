@@ -121,6 +121,13 @@ impl TestApp {
         // The app counts the statements it sends (as `/metrics` shows); fixtures written
         // through `db` are not counted.
         let state = AppState::new(conn.clone(), config);
+        assert!(
+            state
+                .live
+                .until_listening(std::time::Duration::from_secs(10))
+                .await,
+            "the instance hears the others"
+        );
         let metrics = state.metrics.clone();
         let changes = state.changes.clone();
         TestApp {

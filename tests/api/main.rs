@@ -28,4 +28,5 @@ mod seeding;
 mod sharing;
 mod statements;
 mod strings;
+mod subscriptions;
 mod visibility;

@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{article_id, category_id, ArticleSpec, TestApp};
+use crate::{
+    helpers::{article_id, category_id, ArticleSpec, Reply, TestApp},
+    subscriptions::WsClient,
+};
 
 const NUL: &str = "a\u{0}b";
 
@@ -292,6 +295,8 @@ fn baseline(room: &Newsroom, field: &str) -> (Value, &'static str, &'static str)
             root,
         ),
         "Query.changes" => (json!({ "since": null }), root),
+        "Subscription.articlePublished" => (json!({ "category": "news", "tag": "idol" }), root),
+        "Subscription.likeCountChanged" => (json!({ "articleId": article }), root),
         other => panic!("no baseline for {other}: add one to tests/api/strings.rs"),
     };
     (args, open, close)
@@ -340,10 +345,10 @@ fn document(schema: &Value, ty: &str, field: &str, open: &str, close: &str) -> S
     let returns = named(&field_def["type"]);
     let leaf = matches!(returns, "String" | "DateTime" | "Int" | "Boolean" | "ID");
     let selection = if leaf { "" } else { "{ __typename }" };
-    let operation = if ty == "Mutation" {
-        "mutation"
-    } else {
-        "query"
+    let operation = match ty {
+        "Mutation" => "mutation",
+        "Subscription" => "subscription",
+        _ => "query",
     };
     format!(
         "{operation}({}) {{ {open} {field}({}) {selection} {close} }}",
@@ -381,8 +386,21 @@ async fn a_nul_in_any_string_argument_is_a_clean_answer_and_writes_nothing() {
         } else {
             &room.editor
         };
-        // The change feed needs a key.
-        let reply = if ty == "Mutation" || field == "changes" {
+        // The change feed needs a key; subscriptions go over a WebSocket, where the first
+        // result of a refused one carries its errors.
+        let reply = if ty == "Subscription" {
+            let address = app.listen().await;
+            let mut client = WsClient::ready(address, json!({})).await;
+            client.subscribe("1", &query, args.clone()).await;
+            let payload = client.next_of("1").await;
+            Reply {
+                status: axum::http::StatusCode::OK,
+                headers: Default::default(),
+                text: payload.to_string(),
+                raw: Vec::new(),
+                body: payload,
+            }
+        } else if ty == "Mutation" || field == "changes" {
             app.post_as(secret, &query, args.clone()).await
         } else {
             app.post(&query, args.clone(), &[]).await
