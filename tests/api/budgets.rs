@@ -2,7 +2,7 @@
 //! address; over budget it is refused with `RATE_LIMITED`, `Retry-After` and the
 //! `RateLimit-*` headers. With Redis, every instance charges the same buckets.
 
-use std::{net::SocketAddr, time::Duration};
+use std::net::SocketAddr;
 
 use axum::{
     body::Body,
@@ -11,7 +11,10 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::helpers::{first_code, ArticleSpec, Reply, TestApp};
+use crate::{
+    helpers::{first_code, ArticleSpec, Reply, TestApp},
+    servers::Server,
+};
 
 const PAGE: &str = "{ articles(first: 20) { nodes { slug } } }";
 const BUDGET: &str = "{ rateLimit { limit cost remaining resetAt restoreRate metered } }";
@@ -174,8 +177,7 @@ const SHARED_POINTS: u64 = 90;
 
 /// One newswire process on a database of its own, sharing budgets through `redis`.
 struct Instance {
-    address: SocketAddr,
-    _process: tokio::process::Child,
+    server: Server,
     _database: tempfile_path::Removed,
 }
 
@@ -195,61 +197,28 @@ mod tempfile_path {
 }
 
 async fn instance(redis: &str, prefix: &str) -> Instance {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let file = std::env::temp_dir().join(format!("newswire-budget-{}.db", uuid::Uuid::new_v4()));
-    let process = tokio::process::Command::new(env!("CARGO_BIN_EXE_newswire"))
-        .env(
+    let server = Server::start(&[
+        (
             "DATABASE_URL",
             format!("sqlite://{}?mode=rwc", file.display()),
-        )
-        .env("NEWSWIRE_BIND", address.to_string())
-        .env("NEWSWIRE_SEED", "none")
-        .env("REDIS_URL", redis)
-        .env("NEWSWIRE_REDIS_PREFIX", prefix)
-        .env("NEWSWIRE_BUDGETS", format!("anonymous={SHARED_POINTS}/1"))
-        .env("NEWSWIRE_RATE_LIMIT_LOOPBACK", "true")
-        .env("NEWSWIRE_RATE_LIMIT_PER_SECOND", "0")
-        .env("RUST_LOG", "warn")
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start newswire");
-    for _ in 0..200 {
-        if tokio::net::TcpStream::connect(address).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        ),
+        ("REDIS_URL", redis.to_owned()),
+        ("NEWSWIRE_REDIS_PREFIX", prefix.to_owned()),
+        ("NEWSWIRE_BUDGETS", format!("anonymous={SHARED_POINTS}/1")),
+        ("NEWSWIRE_RATE_LIMIT_LOOPBACK", "true".to_owned()),
+        ("NEWSWIRE_RATE_LIMIT_PER_SECOND", "0".to_owned()),
+    ])
+    .await;
     Instance {
-        address,
-        _process: process,
+        server,
         _database: tempfile_path::Removed(file),
     }
 }
 
 /// POSTs `query` to `instance` over a real connection; the status and the JSON body.
 async fn post_to(instance: &Instance, query: &str) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let body = json!({ "query": query }).to_string();
-    let mut stream = tokio::net::TcpStream::connect(instance.address)
-        .await
-        .unwrap();
-    let request = format!(
-        "POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        instance.address,
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    instance.server.post(query, json!({}), &[]).await
 }
 
 #[tokio::test]

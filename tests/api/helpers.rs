@@ -158,6 +158,19 @@ impl TestApp {
         drop(self.changes.recording(kind));
     }
 
+    /// The URL of the app's database, for another instance to serve.
+    pub fn database_url(&self) -> String {
+        match &self.store {
+            Store::SqliteFile(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            Store::Postgres { admin_url, name } => {
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
     /// SQL statements the app ran since the last call, as its `/metrics` counts them.
     pub fn take_statements(&self) -> u64 {
         let now = self.metrics.sql_statements.get();

@@ -519,3 +519,22 @@ async fn an_api_key_in_connection_init_speaks_for_the_connection() {
         .await;
     assert_eq!(reader.next_of("q").await["data"]["node"], Value::Null);
 }
+
+#[tokio::test]
+async fn shutdown_closes_websockets_as_going_away_and_exits_cleanly() {
+    let app = TestApp::spawn().await;
+    let mut server = crate::servers::Server::start(&[("DATABASE_URL", app.database_url())]).await;
+    let mut client = WsClient::ready(server.address, json!({})).await;
+    let (status, _, ready) = server.request("GET", "/readyz", "", &[]).await;
+    assert_eq!((status, ready.as_str()), (200, "ready"));
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &server.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    assert_eq!(client.closed().await, (1001, "Server shutting down".into()));
+    let status = tokio::time::timeout(ARRIVES, server.exited())
+        .await
+        .expect("the server exits");
+    assert!(status.success(), "{status:?}");
+}
