@@ -19,6 +19,17 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// A streaming replica of the PostgreSQL `DATABASE_URL` that reads go to (`postgres://…`).
+    /// Writes, subscriptions and the reads of a caller who has just written stay on the
+    /// primary. Unset: everything goes to `DATABASE_URL`.
+    #[arg(long, env = "DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
+
+    /// Seconds after a write during which its caller's reads go to the primary, so that
+    /// they see it on a replica that lags (only with `DATABASE_READ_URL`).
+    #[arg(long, env = "NEWSWIRE_READ_YOUR_WRITES_SECS", default_value_t = 10)]
+    pub read_your_writes_secs: u64,
+
     /// Address to listen on (`0.0.0.0:8000` in containers).
     #[arg(long, env = "NEWSWIRE_BIND", default_value = "127.0.0.1:8000")]
     pub bind: SocketAddr,

@@ -33,8 +33,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let db = db::connect(&config).await?;
     db::migrate(&db).await?;
     seed::on_start(&db, config.seed, &config.site_url).await?;
+    let replica = db::connect_replica(&config).await?;
     let bind = config.bind;
-    let state = AppState::new(db, config);
+    let state = AppState::with_replica(db, replica, config);
     let live = state.live.clone();
     if !live.until_listening(WEBSOCKET_PATIENCE).await {
         tracing::warn!("serving before the other instances' changes can be heard");

@@ -7,13 +7,15 @@ use sea_orm::DatabaseConnection;
 use crate::{
     budget::Ledger,
     config::Config,
-    db::reads::Reads,
+    db::{availability::Availability, reads::Reads},
     domain::changes::Changes,
     graphql::executor::Executor,
     http::{rate_limit::Limiter, response_cache::ResponseCache},
     live::Live,
     metrics::Metrics,
 };
+
+pub use crate::graphql::executor::Replica;
 
 /// Shared application state; clones share one [`Shared`], so every middleware and handler
 /// of a request takes it for the price of one reference count.
@@ -38,15 +40,38 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Page reads, whose pool `/metrics` reports.
     pub reads: Reads,
+    /// Whether the database answers; requests are refused at once while it does not.
+    pub availability: Availability,
+    /// The replica that reads go to, if there is one.
+    pub replica: Option<DatabaseConnection>,
     /// Subscribers and the events that reach them.
     pub live: Live,
 }
 
 impl AppState {
     /// State for serving `db` with `config`; every statement `db` sends is counted.
-    pub fn new(mut db: DatabaseConnection, config: Config) -> Self {
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        Self::with_replica(db, None, config)
+    }
+
+    /// State for serving `db` with `config`, with the reads that may go to `replica` sent
+    /// there; every statement either sends is counted.
+    pub fn with_replica(
+        mut db: DatabaseConnection,
+        replica: Option<DatabaseConnection>,
+        config: Config,
+    ) -> Self {
         let metrics = Metrics::new();
         metrics.observe(&mut db);
+        let replica = replica.map(|mut replica| {
+            metrics.observe(&mut replica);
+            let reads = Reads::new(
+                replica.clone(),
+                metrics.sql_statements.clone(),
+                metrics.pool_wait_seconds.clone(),
+            );
+            Replica { db: replica, reads }
+        });
         let config = Arc::new(config);
         let reads = Reads::new(
             db.clone(),
@@ -55,7 +80,8 @@ impl AppState {
         );
         let changes = Changes::default();
         crate::purge::spawn(&changes, config.purge_url.clone());
-        let live = Live::start(&db, &config, &changes, &metrics);
+        let availability = Availability::new(db.clone());
+        let live = Live::start(&db, &config, &changes, &metrics, &availability);
         let ledger = Ledger::new(config.redis_url.as_deref(), &config.redis_prefix).unwrap_or_else(
             |error| {
                 tracing::error!(%error, "budgets are kept in this process");
@@ -75,6 +101,7 @@ impl AppState {
             ),
             &config,
             db.clone(),
+            replica.clone(),
             ledger,
         );
         let limiter = Limiter::from_config(&config);
@@ -92,6 +119,8 @@ impl AppState {
             metrics,
             reads,
             live,
+            replica: replica.map(|r| r.db),
+            availability,
         }))
     }
 }

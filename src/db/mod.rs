@@ -1,5 +1,6 @@
 //! Opening and migrating the database.
 
+pub mod availability;
 pub mod reads;
 
 use std::{sync::Arc, time::Duration};
@@ -21,13 +22,32 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long a statement waits for a free connection.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a statement waits for a free connection: a pool that cannot hand one out in this
+/// time is overloaded or cut off from its database, and the request is better refused.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens the pool for `config.database_url`. SQLite files are created if missing and run in
 /// WAL mode with a busy timeout, so readers never block the writer and writers queue.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(config.database_url.clone());
+    open(&config.database_url, config).await
+}
+
+/// Opens the pool for the replica of `config.database_read_url`, if one is named; it is
+/// never migrated (it follows the primary). A replica of a SQLite database is refused.
+pub async fn connect_replica(config: &Config) -> Result<Option<DatabaseConnection>, DbErr> {
+    let Some(url) = &config.database_read_url else {
+        return Ok(None);
+    };
+    if config.is_sqlite() || !url.starts_with("postgres") {
+        return Err(DbErr::Custom(
+            "DATABASE_READ_URL names a PostgreSQL replica of a PostgreSQL DATABASE_URL".into(),
+        ));
+    }
+    open(url, config).await.map(Some)
+}
+
+async fn open(url: &str, config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(config.db_pool_size)
         .min_connections(1)
@@ -60,6 +80,31 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         });
     }
     Database::connect(options).await
+}
+
+/// Whether `error` says the database is not there: no connection could be had, or the one
+/// used failed or was ended by the server (see [`is_broken`]).
+pub fn is_unavailable(error: &DbErr) -> bool {
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            is_broken(e) || matches!(**e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `error` says the connection itself is gone: its socket failed, or the server ended
+/// the session (SQLSTATE class 08, connection exception, and 57P01 to 57P03, shut down or
+/// terminated by an administrator).
+pub fn is_broken(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
 }
 
 /// `error`, from a statement sqlx ran for this crate rather than through SeaORM, as SeaORM

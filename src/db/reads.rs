@@ -27,7 +27,7 @@ use sea_orm::{
 };
 use sea_query_sqlx::SqlxValues;
 
-use super::{ACQUIRE_TIMEOUT, CONNECT_TIMEOUT};
+use super::{is_broken, ACQUIRE_TIMEOUT, CONNECT_TIMEOUT};
 
 /// How long a connection serves before it is replaced, as in sqlx's pool.
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
@@ -201,19 +201,6 @@ impl From<Failure> for DbErr {
             Failure::Acquire(other) => DbErr::Conn(RuntimeErr::Internal(other.to_string())),
             Failure::Query(e) => super::query_error(e),
         }
-    }
-}
-
-/// Whether `error` says the connection itself is gone: its socket failed, or the server ended
-/// the session (SQLSTATE class 08, connection exception, and 57P01 to 57P03, shut down or
-/// terminated by an administrator).
-fn is_broken(error: &sqlx::Error) -> bool {
-    match error {
-        sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(e) => e
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
-        _ => false,
     }
 }
 

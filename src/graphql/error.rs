@@ -34,6 +34,8 @@ pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
 pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 /// A change feed checkpoint is older than the feed keeps: resync from the start.
 pub const CHECKPOINT_EXPIRED: &str = "CHECKPOINT_EXPIRED";
+/// The database is not answering; the request may be sent again in a moment.
+pub const SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
 /// Something failed on the server; details are in its log under the request id.
 pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
 
@@ -81,11 +83,23 @@ pub fn from_domain(error: &DomainError) -> Error {
         DomainError::Unauthenticated(message) => coded(UNAUTHENTICATED, message.clone()),
         DomainError::Forbidden(message) => coded(FORBIDDEN, message.clone()),
         DomainError::Expired(message) => coded(CHECKPOINT_EXPIRED, message.clone()),
+        DomainError::Database(db) if crate::db::is_unavailable(db) => {
+            tracing::warn!(error = %db, "the database did not answer a request");
+            unavailable()
+        }
         DomainError::Database(db) => {
             tracing::error!(error = %db, "database error while resolving a request");
             internal()
         }
     }
+}
+
+/// The error for a request the database could not answer.
+pub fn unavailable() -> Error {
+    coded(
+        SERVICE_UNAVAILABLE,
+        "the database is not answering; try again in a moment",
+    )
 }
 
 /// The masked error for a failure on the server's side.

@@ -61,6 +61,8 @@ pub struct Outcome {
     pub surrogate_keys: Vec<String>,
     /// What the request cost and what its payer has left, once its cost was known.
     pub cost: Option<Metered>,
+    /// It ran a mutation.
+    pub mutation: bool,
 }
 
 /// A request's cost and its payer's bucket after paying (or refusing) it.
@@ -85,6 +87,7 @@ impl Outcome {
             rejected: true,
             surrogate_keys: Vec::new(),
             cost: None,
+            mutation: false,
         }
     }
 
@@ -102,6 +105,8 @@ struct Admitted {
     known: bool,
     requested: u64,
     cost: Metered,
+    /// It runs a mutation.
+    mutation: bool,
 }
 
 /// Who sent a request and what it accepts: what every transport hands the executor.
@@ -112,6 +117,25 @@ pub struct Caller {
     pub accepted: AcceptedLocales,
     /// Who pays for what it costs.
     pub payer: Payer,
+    /// The caller says it has just written (the `newswire_primary` cookie): its reads go to
+    /// the primary.
+    pub fresh: bool,
+}
+
+/// A streaming replica of the database, and the page reads on it.
+#[derive(Clone)]
+pub struct Replica {
+    /// The replica's pool.
+    pub db: DatabaseConnection,
+    /// Page reads on it.
+    pub reads: crate::db::reads::Reads,
+}
+
+/// Who a request's loaders load for, and whether its reads must go to the primary.
+struct Seat {
+    audience: Audience,
+    liker: String,
+    fresh: bool,
 }
 
 /// The schema with the steps around it; clones share both.
@@ -129,13 +153,22 @@ pub struct Executor {
     max_cost: u64,
     shape: Arc<Shape>,
     db: DatabaseConnection,
+    replica: Option<Replica>,
+    /// Callers who wrote lately, whose reads go to the primary.
+    writers: moka::sync::Cache<String, ()>,
     batch_delay: Duration,
 }
 
 impl Executor {
     /// Runs requests on `schemas` with the limits of `config`; the loaders of each request
-    /// read `db`.
-    pub fn new(schemas: Schemas, config: &Config, db: DatabaseConnection, ledger: Ledger) -> Self {
+    /// read `db`, or `replica` for a query whose caller has not just written.
+    pub fn new(
+        schemas: Schemas,
+        config: &Config,
+        db: DatabaseConnection,
+        replica: Option<Replica>,
+        ledger: Ledger,
+    ) -> Self {
         let weight = |bytes: usize| u32::try_from(bytes).unwrap_or(u32::MAX);
         // The SDL async-graphql prints always parses (a test checks it does); were it not to,
         // the checks that read the shape would pass everything, so say so loudly.
@@ -164,6 +197,11 @@ impl Executor {
             max_cost: u64::try_from(config.max_complexity).unwrap_or(u64::MAX),
             shape: Arc::new(shape),
             db,
+            replica,
+            writers: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(config.read_your_writes_secs))
+                .build(),
             batch_delay: Duration::from_micros(config.batch_delay_micros),
             ledger,
         }
@@ -184,16 +222,13 @@ impl Executor {
         if let Some(keys) = &keys {
             request = request.data(keys.clone());
         }
-        request = request
-            .data(Loaders::new(
-                &self.db,
-                &Audience::of(caller.requester.principal.as_ref()),
-                &caller.requester.liker,
-                self.batch_delay,
-            ))
-            .data(caller.accepted)
-            .data(caller.requester);
-        let mut outcome = self.run(request, queries_only, &caller.payer).await;
+        let seat = Seat {
+            audience: Audience::of(caller.requester.principal.as_ref()),
+            fresh: caller.fresh || self.writers.contains_key(&caller.requester.liker),
+            liker: caller.requester.liker.clone(),
+        };
+        request = request.data(caller.accepted).data(caller.requester);
+        let mut outcome = self.run(request, queries_only, &caller.payer, seat).await;
         outcome.surrogate_keys = keys.map(|k| k.take()).unwrap_or_default();
         for e in &mut outcome.response.errors {
             if error::code_of(e).is_none() {
@@ -381,10 +416,17 @@ impl Executor {
             known: known.is_some(),
             requested,
             cost,
+            mutation,
         })
     }
 
-    async fn run(&self, mut request: Request, queries_only: bool, payer: &Payer) -> Outcome {
+    async fn run(
+        &self,
+        mut request: Request,
+        queries_only: bool,
+        payer: &Payer,
+        seat: Seat,
+    ) -> Outcome {
         let Admitted {
             document,
             operation_name,
@@ -392,11 +434,27 @@ impl Executor {
             known,
             requested,
             cost,
+            mutation,
         } = match self.admit(&mut request, queries_only, payer).await {
             Ok(admitted) => admitted,
             Err(outcome) => return outcome,
         };
-        request = request.data(cost);
+        // A query goes to the replica unless its caller has just written; a mutation, and
+        // what it reads back, stay on the primary.
+        let replica = self.replica.as_ref().filter(|_| !mutation && !seat.fresh);
+        let db = replica.map_or(&self.db, |r| &r.db);
+        request = request.data(cost).data(Loaders::new(
+            db,
+            &seat.audience,
+            &seat.liker,
+            self.batch_delay,
+        ));
+        if let Some(replica) = replica {
+            request = request.data(replica.db.clone()).data(replica.reads.clone());
+        }
+        if mutation && self.replica.is_some() {
+            self.writers.insert(seat.liker, ());
+        }
         let mut response = if known {
             self.checked.execute(request).await
         } else {
@@ -417,6 +475,7 @@ impl Executor {
             rejected,
             surrogate_keys: Vec::new(),
             cost: Some(cost),
+            mutation,
         }
     }
 

@@ -48,6 +48,10 @@ pub async fn authenticate(
             match api_keys::authenticate(&state.db, secret).await {
                 Ok(principal) => Some(principal),
                 Err(DomainError::Unauthenticated(message)) => return unauthenticated(&message),
+                Err(DomainError::Database(e)) if crate::db::is_unavailable(&e) => {
+                    state.availability.lost();
+                    return super::graphql::unavailable();
+                }
                 Err(other) => {
                     tracing::error!(error = %other, "could not check an API key");
                     return problem(

@@ -319,12 +319,19 @@ async fn execute(
     if cached.is_some() {
         state.metrics.response_cache_misses.inc();
     }
+    if state.availability.is_lost() {
+        state
+            .metrics
+            .answered(operation.as_deref(), Outcome::Rejected, started.elapsed());
+        return unavailable();
+    }
     let liker = requester.liker.clone();
 
     let caller = Caller {
         requester,
         accepted: AcceptedLocales(locale::from_accept_language(accept_language)),
         payer,
+        fresh: has_cookie(headers, PRIMARY_COOKIE),
     };
     let request_id = headers
         .get(REQUEST_ID)
@@ -350,10 +357,14 @@ async fn execute(
         rejected,
         surrogate_keys,
         cost,
+        mutation,
     } = executed;
     let surrogate_keys: Arc<[String]> = surrogate_keys.into();
 
-    let status = if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
+    let status = if has_code(&response, &[error::SERVICE_UNAVAILABLE]) {
+        state.availability.lost();
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED
     } else if has_code(&response, &[error::RATE_LIMITED]) {
         StatusCode::TOO_MANY_REQUESTS
@@ -435,7 +446,47 @@ async fn execute(
         surrogate_keys,
         budget,
     };
-    respond(answer, media, headers)
+    let mut response = respond(answer, media, headers);
+    if mutation && state.config.database_read_url.is_some() {
+        // Its next reads, on any instance, go to the primary while the replica may lag.
+        let cookie = format!(
+            "{PRIMARY_COOKIE}=1; Path=/; Max-Age={}; HttpOnly; SameSite=Lax",
+            state.config.read_your_writes_secs
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The refusal of a request while the database is not answering: at once, with when to try
+/// again.
+pub(super) fn unavailable() -> Response {
+    let mut response = problem(
+        StatusCode::SERVICE_UNAVAILABLE,
+        error::SERVICE_UNAVAILABLE,
+        "the database is not answering; try again in a moment",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+/// The cookie a mutation sets when reads go to a replica: while it lasts, the client's reads
+/// go to the primary, whichever instance serves them.
+pub const PRIMARY_COOKIE: &str = "newswire_primary";
+
+/// Whether the request carries the cookie `name`.
+fn has_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(n, _)| n == name)
 }
 
 /// The body of `response`; a request refused before execution has no `data` entry at all,

@@ -15,9 +15,17 @@ pub async fn live() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too, within [`READY_TIMEOUT`].
+/// Readiness: the database answers too, within [`READY_TIMEOUT`], and so does its replica,
+/// if reads go to one.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match tokio::time::timeout(READY_TIMEOUT, state.db.ping()).await {
+    let both = async {
+        state.db.ping().await?;
+        match &state.replica {
+            Some(replica) => replica.ping().await,
+            None => Ok(()),
+        }
+    };
+    match tokio::time::timeout(READY_TIMEOUT, both).await {
         Ok(Ok(())) => (StatusCode::OK, "ready"),
         Ok(Err(error)) => {
             tracing::warn!(%error, "database is not answering");

@@ -426,6 +426,7 @@ impl Session {
             payer: metering::payer(config, principal.as_ref(), self.peer.address),
             requester: Requester::new(principal, &self.peer.client),
             accepted: self.peer.accepted.clone(),
+            fresh: false,
         };
         let responses = self
             .state

@@ -23,7 +23,9 @@ use std::{
 use sea_orm::DatabaseConnection;
 use tokio::sync::{watch, Notify};
 
-use crate::{config::Config, domain::changes::Changes, metrics::Metrics};
+use crate::{
+    config::Config, db::availability::Availability, domain::changes::Changes, metrics::Metrics,
+};
 
 /// The live side of one instance; clones share it.
 #[derive(Clone)]
@@ -51,12 +53,14 @@ struct Shared {
 
 impl Live {
     /// Starts the live side of an instance serving `db`: on PostgreSQL its listener and the
-    /// sender of its signals, on every database the watcher of publications.
+    /// sender of its signals, on every database the watcher of publications. A listener that
+    /// loses its connection marks the database lost in `availability`.
     pub fn start(
         db: &DatabaseConnection,
         config: &Config,
         changes: &Changes,
         metrics: &Metrics,
+        availability: &Availability,
     ) -> Live {
         let live = Live {
             shared: Arc::new(Shared {
@@ -71,7 +75,7 @@ impl Live {
             }),
         };
         if !config.is_sqlite() {
-            postgres::start(db, changes, &live);
+            postgres::start(db, changes, &live, availability);
         }
         publications::start(db, changes, &live);
         live

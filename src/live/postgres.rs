@@ -22,9 +22,12 @@ use sea_orm::{
 use tokio::sync::mpsc;
 
 use super::Live;
-use crate::domain::{
-    changes::{Change, Changes},
-    events::{Changed, Event, LikeCount, Signal, CHANNEL},
+use crate::{
+    db::availability::Availability,
+    domain::{
+        changes::{Change, Changes},
+        events::{Changed, Event, LikeCount, Signal, CHANNEL},
+    },
 };
 
 /// The `application_name` of the listener's connection, by which an operator finds it.
@@ -47,13 +50,19 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const SIGNAL_PATIENCE: Duration = Duration::from_secs(10);
 
 /// Starts the listener of this instance and the sender of its signals.
-pub fn start(db: &DatabaseConnection, changes: &Changes, live: &Live) {
+pub fn start(db: &DatabaseConnection, changes: &Changes, live: &Live, availability: &Availability) {
     let options = PgConnectOptions::clone(&db.get_postgres_connection_pool().connect_options());
     let (outbound, queue) = mpsc::channel(SIGNAL_BACKLOG);
     changes.send_signals(outbound);
     tokio::spawn(send(options.clone(), queue, live.clone()));
     let listening = options.application_name(LISTENER);
-    tokio::spawn(listen(listening, db.clone(), changes.clone(), live.clone()));
+    tokio::spawn(listen(
+        listening,
+        db.clone(),
+        changes.clone(),
+        live.clone(),
+        availability.clone(),
+    ));
 }
 
 /// Sends the signals of this instance's writes, each once, as they come.
@@ -116,7 +125,13 @@ async fn notify(
 }
 
 /// Hears every instance's signals, this one's own too, for as long as the process runs.
-async fn listen(options: PgConnectOptions, db: DatabaseConnection, changes: Changes, live: Live) {
+async fn listen(
+    options: PgConnectOptions,
+    db: DatabaseConnection,
+    changes: Changes,
+    live: Live,
+    availability: Availability,
+) {
     let mut first = true;
     loop {
         let mut listener = connect(&options).await;
@@ -138,6 +153,7 @@ async fn listen(options: PgConnectOptions, db: DatabaseConnection, changes: Chan
                 }
                 Err(error) => {
                     tracing::warn!(%error, "the listener for other instances' changes lost its connection");
+                    availability.lost();
                     live.shared.metrics.listener_reconnects.inc();
                     live.set_listening(false);
                     break;

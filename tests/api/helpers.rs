@@ -36,7 +36,12 @@ use tower::ServiceExt;
 /// Where this test's database lives, so that it can be removed afterwards.
 enum Store {
     SqliteFile(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// A database someone else removes, at this URL.
+    Kept(String),
 }
 
 /// The application under test.
@@ -108,11 +113,32 @@ impl TestApp {
                 )
             }
         };
+        Self::serve(url, store, None, adjust).await
+    }
+
+    /// The app on the existing database `url` (removed by whoever made it), with its reads
+    /// on `replica`, if one is named.
+    pub async fn spawn_on(
+        url: String,
+        replica: Option<String>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let store = Store::Kept(url.clone());
+        Self::serve(url, store, replica, adjust).await
+    }
+
+    async fn serve(
+        url: String,
+        store: Store,
+        replica: Option<String>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         // The server as it ships: rate limits, response cache, category copy and rankings all
         // on, with their defaults. Requests come from loopback (as a local client's would),
         // and fixtures record their writes as the domain's writes do.
         let mut config = Config::with_database(url);
         config.seed = SeedMode::None;
+        config.database_read_url = replica;
         adjust(&mut config);
         let conn = db::connect(&config)
             .await
@@ -120,7 +146,10 @@ impl TestApp {
         db::migrate(&conn).await.expect("migrate the test database");
         // The app counts the statements it sends (as `/metrics` shows); fixtures written
         // through `db` are not counted.
-        let state = AppState::new(conn.clone(), config);
+        let replica = db::connect_replica(&config)
+            .await
+            .expect("connect to the replica");
+        let state = AppState::with_replica(conn.clone(), replica, config);
         assert!(
             state
                 .live
@@ -162,6 +191,7 @@ impl TestApp {
     pub fn database_url(&self) -> String {
         match &self.store {
             Store::SqliteFile(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            Store::Kept(url) => url.clone(),
             Store::Postgres { admin_url, name } => {
                 let base = admin_url
                     .rsplit_once('/')
@@ -515,6 +545,7 @@ fn graphql_request(query: &str, variables: Value, headers: &[(&str, &str)]) -> R
 impl Drop for TestApp {
     fn drop(&mut self) {
         match &self.store {
+            Store::Kept(_) => {}
             Store::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let mut file = path.clone().into_os_string();

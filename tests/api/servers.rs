@@ -16,6 +16,15 @@ impl Server {
     /// Starts the binary with `env` on a free loopback port, and waits until it accepts
     /// connections.
     pub async fn start(env: &[(&str, String)]) -> Server {
+        Self::launch(env, None).await
+    }
+
+    /// As [`Server::start`], with what the process prints written to `log`.
+    pub async fn start_logging(env: &[(&str, String)], log: &std::path::Path) -> Server {
+        Self::launch(env, Some(log)).await
+    }
+
+    async fn launch(env: &[(&str, String)], log: Option<&std::path::Path>) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -30,6 +39,12 @@ impl Server {
             .kill_on_drop(true);
         for (name, value) in env {
             command.env(name, value);
+        }
+        if let Some(log) = log {
+            let file = std::fs::File::create(log).expect("create the log");
+            command
+                .stdout(file.try_clone().expect("the log, twice"))
+                .stderr(file);
         }
         let process = command.spawn().expect("start newswire");
         for _ in 0..400 {

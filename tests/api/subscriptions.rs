@@ -538,3 +538,78 @@ async fn shutdown_closes_websockets_as_going_away_and_exits_cleanly() {
         .expect("the server exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_client_that_does_not_read_is_let_go() {
+    let app = TestApp::spawn_with(|c| {
+        c.ws_send_timeout_secs = 1;
+        c.ws_keepalive_secs = 60;
+        c.max_complexity = 100_000;
+    })
+    .await;
+    let news = app.category("news", None).await;
+    let mut first = None;
+    // Twenty articles of 50 kB each: one page of them is a megabyte.
+    for n in 0..20 {
+        let row = app
+            .article(ArticleSpec::published(&format!("long-{n}"), news.id, n + 1))
+            .await;
+        use sea_orm::{ConnectionTrait, Statement};
+        app.db
+            .execute_raw(Statement::from_sql_and_values(
+                app.db.get_database_backend(),
+                "UPDATE article_translation SET body = $1 WHERE article_id = $2",
+                [
+                    format!("<p>{}</p>", "가".repeat(16_000)).into(),
+                    row.id.into(),
+                ],
+            ))
+            .await
+            .unwrap();
+        first.get_or_insert(row);
+    }
+    let address = app.listen().await;
+    let mut client = WsClient::ready(address, json!({})).await;
+    let id = article_id(first.as_ref().unwrap());
+    client.subscribe("likes", LIKES, json!({ "id": id })).await;
+    client.send(json!({ "type": "ping" })).await;
+    assert_eq!(client.next().await["type"], "pong");
+    assert_eq!(
+        app.metrics
+            .render()
+            .lines()
+            .find(|l| l.starts_with("newswire_subscriptions "))
+            .unwrap(),
+        "newswire_subscriptions 1"
+    );
+    // Thirty pages asked for, none read: far more than the sockets' buffers hold.
+    for n in 0..30 {
+        client
+            .subscribe(
+                &n.to_string(),
+                "{ articles(first: 20) { nodes { body } } }",
+                json!({}),
+            )
+            .await;
+    }
+    let gauge = |name: &str| {
+        app.metrics
+            .render()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(&format!("newswire_{name} "))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while gauge("websocket_connections") != "0" {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server still holds the connection"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(gauge("subscriptions"), "0");
+    drop(client);
+}

@@ -161,6 +161,7 @@ async fn serve(
         requester,
         accepted: AcceptedLocales(Vec::new()),
         payer,
+        fresh: false,
     };
     let request_id = headers
         .get(REQUEST_ID)
