@@ -2,7 +2,8 @@
 """Collects benchmark figures.
 
   report.py record OUT DB OP KIND RESULT SQL REQUESTS RSS_KB   one operation's figures (KIND: oha,
-                                                                wrk, or sync for bench/sync.py)
+                                                                wrk, sync for bench/sync.py, or
+                                                                live for bench/live)
   report.py table OUT                                           the Markdown table of a run, then
                                                                 the paired deep-page ratios and
                                                                 newswire's ratios to each peer
@@ -13,6 +14,25 @@ import sys
 
 
 def record(out, db, op, kind, result, sql, requests, rss_kb):
+    if kind == "live":
+        with open(result) as f:
+            data = json.loads(f.read().strip().splitlines()[-1])
+        row = {
+            "db": db,
+            "op": op,
+            "rps": data["rate_per_second"],
+            "p50_ms": round(data["p50_ms"], 2),
+            "p99_ms": round(data["p99_ms"], 2),
+            "ok": data["deliveries"],
+            "errors": data["deliveries_expected"] - data["deliveries"],
+            "sql_per_request": None,
+            "peak_rss_mib": round(max(data["rss_busy_mib"] or [0]), 1),
+            "live": data,
+        }
+        with open(f"{out}/summary.jsonl", "a") as f:
+            f.write(json.dumps(row) + "\n")
+        print(row)
+        return
     if kind == "oha":
         with open(result) as f:
             data = json.load(f)
@@ -80,6 +100,18 @@ def table(out):
                 f"{r['db']}: a partner's full sync by the change feed: {r['items']} articles "
                 f"({r['upserts']} upserts, {r['tombstones']} tombstones) in {r['seconds']} s, "
                 f"{r['ok']} pages of up to 100, {r['mib']} MiB, page p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms"
+            )
+    for r in rows:
+        if "live" in r:
+            d = r["live"]
+            lines.append("")
+            lines.append(
+                f"{r['db']}: {d['subscriptions']} subscriptions over {d['connections']} connections on "
+                f"{d['instances']} instance(s), {d['likes']} likes at {d['rate_per_second']}/s: like to event at "
+                f"every subscriber p50 {d['p50_ms']:.1f} ms, p99 {d['p99_ms']:.1f} ms, max {d['max_ms']:.1f} ms over "
+                f"{d['deliveries']} deliveries ({d['deliveries_expected'] - d['deliveries']} missing); "
+                f"RSS with all open {', '.join(f'{m:.0f}' for m in d['rss_idle_mib'])} MiB, after the likes "
+                f"{', '.join(f'{m:.0f}' for m in d['rss_busy_mib'])} MiB"
             )
     lines += peer_ratios(rows)
     text = "\n".join(lines) + "\n"

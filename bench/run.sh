@@ -15,13 +15,16 @@
 #
 # Settings (environment): DURATION (10s), WARMUP (3s), CONCURRENCY (32), SEARCH_CONCURRENCY (8,
 # for the search operations, whose target is stated at that load), ARTICLES (100000),
-# PAIRS (3 rounds of the paired deep-page measurement), PG_URL
+# PAIRS (3 rounds of the paired deep-page measurement), LIVE_SUBSCRIPTIONS (10000, held open by
+# bench/live while likes are timed to their events), PG_URL
 # (postgres://postgres@127.0.0.1:5432), PORT (8100; nginx, PostGraphile and seaography take
 # the next three), BIN (a newswire binary to measure instead of building this tree's, such as
 # another commit's, to compare two in one session).
 # Results: bench/results/<UTC time>/ (report.md, summary.jsonl, raw outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Ten thousand subscriptions are as many sockets, in the server and in the load client.
+ulimit -n 65536 2>/dev/null || true
 
 WHICH=${1:-all}
 DURATION=${DURATION:-10s}
@@ -31,6 +34,7 @@ C=${CONCURRENCY:-32}
 SEARCH_C=${SEARCH_CONCURRENCY:-8}
 N=${ARTICLES:-100000}
 PAIRS=${PAIRS:-3}
+LIVE_SUBS=${LIVE_SUBSCRIPTIONS:-10000}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PORT=${PORT:-8100}
 OUT="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -132,6 +136,43 @@ run_database() { # name url
   kill -TERM "$SERVER"; wait "$SERVER" || true
 
   full_sync "$db" "$url"
+  live "$db" "$url"
+}
+
+live() { # db url: LIVE_SUBSCRIPTIONS held open, likes timed to their events at every subscriber
+  local db=$1 url=$2 ids second
+  echo "== $db: live, $LIVE_SUBS subscriptions on one instance"
+  (cd bench/live && cargo build --release -q)
+  ids=$(curl -s "$URL" -H 'content-type: application/json' \
+    -d '{"query":"{ articles(first: 10) { nodes { id } } }"}' \
+    | python3 -c 'import json, sys; print(",".join(n["id"] for n in json.load(sys.stdin)["data"]["articles"]["nodes"]))')
+  local client=(bench/live/target/release/newswire-bench-live --articles "$ids"
+    --subscriptions "$LIVE_SUBS" --per-connection 4 --likes 200 --rate 20)
+  live_serve "$db" "$url" "$PORT"
+  "${client[@]}" --ws "ws://127.0.0.1:$PORT/graphql/ws" --http "127.0.0.1:$PORT" \
+    --pid "$SERVER" --label "one instance" > "$OUT/$db/live_one.live"
+  python3 bench/report.py record "$OUT" "$db" "live, one instance" live "$OUT/$db/live_one.live" 0 0 0
+  if [ "$db" = postgres ]; then
+    echo "== $db: live, subscribers on one instance, likes on another"
+    local first=$SERVER
+    live_serve "$db" "$url" $((PORT + 4))
+    second=$SERVER
+    "${client[@]}" --ws "ws://127.0.0.1:$PORT/graphql/ws" --http "127.0.0.1:$((PORT + 4))" \
+      --pid "$first,$second" --label "across two" > "$OUT/$db/live_two.live"
+    python3 bench/report.py record "$OUT" "$db" "live, across two instances" live "$OUT/$db/live_two.live" 0 0 0
+    kill -TERM "$second"; wait "$second" || true
+    SERVER=$first
+  fi
+  kill -TERM "$SERVER"; wait "$SERVER" || true
+}
+
+live_serve() { # db url port: an instance for the live benchmark, as $SERVER
+  DATABASE_URL=$2 NEWSWIRE_SEED=none NEWSWIRE_RATE_LIMIT_PER_SECOND=0 RUST_LOG=warn \
+    NEWSWIRE_RESPONSE_CACHE_TTL_MS=0 NEWSWIRE_BIND="127.0.0.1:$3" \
+    NEWSWIRE_WS_MAX_CONNECTIONS_PER_ADDRESS=100000 NEWSWIRE_BUDGETS="anonymous=100000000/10000000" \
+    "$BIN" serve >> "$OUT/$1/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$3/readyz" >/dev/null && break; sleep 0.2; done
 }
 
 full_sync() { # db url: a partner licensed for every language and category pages the change feed

@@ -31,6 +31,17 @@ pub fn runs_mutation(doc: &ExecutableDocument, name: Option<&str>) -> bool {
     ty == Some(OperationType::Mutation)
 }
 
+/// The name of the operation that runs: `requested`, or the name of the only one.
+pub fn operation_name(doc: &ExecutableDocument, requested: Option<&str>) -> Option<String> {
+    match (&doc.operations, requested) {
+        (_, Some(name)) => Some(name.to_owned()),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    }
+}
+
 /// Aliased fields in all operations and fragments of `doc`.
 pub fn aliases(doc: &ExecutableDocument) -> usize {
     let in_operations: usize = doc

@@ -63,6 +63,9 @@ pub struct Outcome {
     pub cost: Option<Metered>,
     /// It ran a mutation.
     pub mutation: bool,
+    /// The name of the operation that ran, named in the request or the only one of its
+    /// document; `None` for an anonymous one, or a request refused before it was parsed.
+    pub operation: Option<String>,
 }
 
 /// A request's cost and its payer's bucket after paying (or refusing) it.
@@ -88,6 +91,7 @@ impl Outcome {
             surrogate_keys: Vec::new(),
             cost: None,
             mutation: false,
+            operation: None,
         }
     }
 
@@ -476,6 +480,7 @@ impl Executor {
             surrogate_keys: Vec::new(),
             cost: Some(cost),
             mutation,
+            operation: document::operation_name(&document, operation_name.as_deref()),
         }
     }
 

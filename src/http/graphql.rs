@@ -298,9 +298,11 @@ async fn execute(
         .and_then(|(cache, key)| cache.get(key, &requester.liker))
     {
         state.metrics.response_cache_hits.inc();
-        state
-            .metrics
-            .answered(operation.as_deref(), Outcome::Cached, started.elapsed());
+        state.metrics.answered(
+            entry.operation.as_deref().or(operation.as_deref()),
+            Outcome::Cached,
+            started.elapsed(),
+        );
         let gzip = accepts_gzip(headers).then(|| entry.gzipped()).flatten();
         let etag = over_get.then(|| caching::etag(&entry.body, gzip.is_some()));
         let answer = Answer {
@@ -349,15 +351,18 @@ async fn execute(
     } else {
         Outcome::Errors
     };
-    state
-        .metrics
-        .answered(operation.as_deref(), ended, started.elapsed());
+    state.metrics.answered(
+        executed.operation.as_deref().or(operation.as_deref()),
+        ended,
+        started.elapsed(),
+    );
     let Executed {
         response,
         rejected,
         surrogate_keys,
         cost,
         mutation,
+        operation: ran,
     } = executed;
     let surrogate_keys: Arc<[String]> = surrogate_keys.into();
 
@@ -428,7 +433,8 @@ async fn execute(
             cache_control.clone(),
             per_viewer,
             surrogate_keys.clone(),
-        );
+        )
+        .named(ran.as_deref());
         cache.insert(key, entry, &liker, state.changes.all());
     }
     let gzipped = accepts_gzip(headers)

@@ -76,6 +76,8 @@ pub struct Entry {
     pub per_viewer: bool,
     /// The surrogate keys of what it shows.
     pub surrogate_keys: Arc<[String]>,
+    /// The name of the operation it answers, for the metrics of the answers it gives.
+    pub operation: Option<Arc<str>>,
     /// The body gzipped, made by the first reader that accepts gzip and shared by the rest.
     gzip: Arc<OnceLock<Option<Bytes>>>,
 }
@@ -94,8 +96,15 @@ impl Entry {
             cache_control,
             per_viewer,
             surrogate_keys,
+            operation: None,
             gzip: Arc::default(),
         }
+    }
+
+    /// The entry, answering the operation named `operation`.
+    pub fn named(mut self, operation: Option<&str>) -> Entry {
+        self.operation = operation.map(Arc::from);
+        self
     }
 
     /// The body in gzip, compressed once per entry; `None` for a body too short to be worth

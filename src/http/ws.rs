@@ -75,6 +75,9 @@ mod close {
     pub const INTERNAL_ERROR: u16 = 1011;
 }
 
+/// The bytes a socket's read buffer starts with.
+const READ_BUFFER: usize = 4096;
+
 /// How many keep-alive intervals a client may stay silent.
 const SILENT_INTERVALS: u32 = 3;
 
@@ -138,6 +141,9 @@ pub async fn upgrade(
         // the socket itself from buffering more than twice that.
         .max_message_size(limit.saturating_mul(2).max(1024))
         .max_frame_size(limit.saturating_mul(2).max(1024))
+        // Clients send small messages: a socket's read buffer starts small (it grows for a
+        // larger one), so that ten thousand idle sockets hold little memory.
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(limit.saturating_mul(16).max(1 << 20));
     let offered = upgrade.selected_protocol().is_some();

@@ -706,6 +706,46 @@ async fn metrics_count_requests_and_sql_statements() {
 }
 
 #[tokio::test]
+async fn metrics_time_requests_by_operation_and_outcome_and_show_the_pools() {
+    let app = TestApp::spawn().await;
+    let home = "query Home { articles { nodes { slug } } }";
+    app.post(home, json!({}), &[]).await;
+    app.post(home, json!({}), &[]).await; // from the response cache
+    app.post("query Broken { nothing }", json!({}), &[]).await;
+    app.post(
+        "query Missing($id: ID!) { node(id: $id) { id } }",
+        json!({ "id": "bad" }),
+        &[],
+    )
+    .await;
+    let text = app.send(get("/metrics", "text/plain")).await.text;
+    let count = |labels: &str| -> f64 {
+        let prefix = format!("newswire_graphql_request_duration_seconds_count{{{labels}}} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .unwrap_or_else(|| panic!("no series {labels}: {text}"))
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count(r#"operation="Home",outcome="ok""#), 1.0);
+    assert_eq!(count(r#"operation="Home",outcome="cached""#), 1.0);
+    assert_eq!(count(r#"operation="Broken",outcome="rejected""#), 1.0);
+    assert_eq!(count(r#"operation="Missing",outcome="errors""#), 1.0);
+    for line in [
+        "newswire_response_cache_hits_total 1",
+        "newswire_response_cache_misses_total 3",
+        r#"newswire_db_pool_connections{pool="main",state="max"}"#,
+        r#"newswire_db_pool_connections{pool="main",state="idle"}"#,
+        "newswire_subscriptions 0",
+        "newswire_websocket_connections 0",
+        "newswire_events_delivered_total 0",
+        "# TYPE newswire_db_pool_wait_seconds histogram",
+    ] {
+        assert!(text.contains(line), "{line} missing: {text}");
+    }
+}
+
+#[tokio::test]
 async fn responses_go_out_gzipped_whole_to_clients_that_accept_gzip() {
     let app = TestApp::spawn().await;
     let large = "{ __schema { types { name description } } }";
