@@ -1,6 +1,6 @@
-//! Outside clients against a served router: headless Chromium on the GraphiQL playground and
-//! the graphql-http audit of GraphQL over HTTP, both from `tests/clients` (Node.js packages
-//! that `.ci/run` installs, with Debian's `chromium`).
+//! Outside clients against a served router: headless Chromium on the GraphiQL playground, the
+//! graphql-http audit of GraphQL over HTTP and the graphql-ws client on subscriptions, all
+//! from `tests/clients` (Node.js packages that `.ci/run` installs, with Debian's `chromium`).
 //!
 //! Where Node.js, the packages or Chromium are missing these tests say so and pass, except
 //! under CI (`CI` set), where a missing client is a failure: CI installs them all.
@@ -108,4 +108,61 @@ async fn the_graphql_over_http_audit_finds_no_failed_must_or_should() {
     };
     assert_eq!(report["failed"], serde_json::json!([]), "{report}");
     assert!(report["audits"].as_u64().unwrap() >= 50, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_graphql_ws_client_hears_like_counts_and_coded_errors() {
+    use crate::helpers::{article_id, ArticleSpec};
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    if let Some(what) = missing(false) {
+        assert!(std::env::var_os("CI").is_none(), "CI must install {what}");
+        eprintln!("skipped live.mjs: {what} is missing");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    let row = app
+        .article(ArticleSpec::published("live", news.id, 1))
+        .await;
+    let id = article_id(&row);
+    let address = app.listen().await;
+    let mut node = tokio::process::Command::new("node")
+        .arg(clients().join("live.mjs"))
+        .args([format!("ws://{address}/graphql/ws"), id.clone(), "2".into()])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run node");
+    let mut lines = BufReader::new(node.stdout.take().unwrap()).lines();
+    assert_eq!(
+        lines.next_line().await.unwrap().as_deref(),
+        Some("connected")
+    );
+    // The client subscribes once connected; likes wait until the server holds it.
+    let subscribed = "newswire_subscriptions 1";
+    for _ in 0..200 {
+        if app.metrics.render().lines().any(|l| l == subscribed) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(app.metrics.render().lines().any(|l| l == subscribed));
+    for liker in ["one", "two"] {
+        let reply = app
+            .post(
+                "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount } }",
+                serde_json::json!({ "id": id }),
+                &[("x-client-id", liker)],
+            )
+            .await;
+        assert!(reply.body.get("errors").is_none(), "{}", reply.text);
+    }
+    let report: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
+    assert_eq!(report["counts"], serde_json::json!([1, 2]), "{report}");
+    assert_eq!(
+        report["refused"][0]["extensions"]["code"], "NOT_FOUND",
+        "{report}"
+    );
+    assert!(node.wait().await.unwrap().success());
 }
