@@ -1,4 +1,5 @@
-// Mounts GraphiQL against this server's /graphql.
+// Mounts GraphiQL against this server's /graphql, with subscriptions over /graphql/ws
+// (the graphql-ws client, opened when a subscription first runs).
 // It lives in a file of its own, not inline, so that the page runs under a CSP of
 // `script-src 'self'`.
 (function () {
@@ -20,9 +21,12 @@
     "}",
     "",
   ].join("\n");
+  var socket = new URL("/graphql/ws", window.location.href);
+  socket.protocol = socket.protocol === "https:" ? "wss:" : "ws:";
   var fetcher = GraphiQL.createFetcher({
     url: new URL("/graphql", window.location.href).href,
     headers: { Accept: "application/graphql-response+json, application/json" },
+    wsClient: graphqlWs.createClient({ url: socket.href, lazy: true }),
   });
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {

@@ -17,6 +17,7 @@ packages=(
   "graphiql@4.1.2 dist/index.umd.js:graphiql.min.js dist/style.css:graphiql.min.css LICENSE:LICENSE.graphiql"
   "react@18.3.1 umd/react.production.min.js:react.production.min.js LICENSE:LICENSE.react"
   "react-dom@18.3.1 umd/react-dom.production.min.js:react-dom.production.min.js LICENSE:LICENSE.react-dom"
+  "graphql-ws@6.4.2 umd/graphql-ws.min.js:graphql-ws.min.js LICENSE.md:LICENSE.graphql-ws"
 )
 
 work=$(mktemp -d)
@@ -35,5 +36,5 @@ for entry in "${packages[@]}"; do
   printf '%s %s\n' "$spec" "$integrity" >>MANIFEST
 done
 sha256sum graphiql.min.js graphiql.min.css react.production.min.js react-dom.production.min.js \
-  LICENSE.graphiql LICENSE.react LICENSE.react-dom >SHA256SUMS
+  graphql-ws.min.js LICENSE.graphiql LICENSE.react LICENSE.react-dom LICENSE.graphql-ws >SHA256SUMS
 cat MANIFEST

@@ -69,6 +69,12 @@ const ASSETS: &[Asset] = &[
         bytes: include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
         versioned: true,
     },
+    Asset {
+        path: "graphql-ws-6.4.2/graphql-ws.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../assets/graphiql/graphql-ws.min.js"),
+        versioned: true,
+    },
 ];
 
 /// Headers every playground response carries.
@@ -146,7 +152,7 @@ mod tests {
                 "{name} differs from its recorded checksum"
             );
         }
-        assert_eq!(versioned.len(), 4);
+        assert_eq!(versioned.len(), 5);
     }
 
     /// Every file the page names is one this module serves.

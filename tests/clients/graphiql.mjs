@@ -1,5 +1,6 @@
 // Drives headless Chromium through the GraphiQL playground of a running server, as a reader
-// of the docs would: open the page, wait for the editor, type a query, run it, read the result.
+// of the docs would: open the page, wait for the editor, type a query, run it, read the result;
+// then run a subscription to an article's like count, like the article, and read the new count.
 //
 //   node graphiql.mjs http://127.0.0.1:PORT/graphql [screenshot.png]
 //
@@ -97,8 +98,48 @@ try {
   if (nodes.length !== 3 || nodes.some((n) => n.locale !== "EN" || !n.title || !n.category.name)) {
     failures.push(`result pane shows ${resultText}`);
   }
+
+  // A subscription runs over the playground's WebSocket: a like shows up in the result pane.
+  const first = await (await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: "{ articles(first: 1) { nodes { id likeCount } } }" }),
+  })).json();
+  const { id, likeCount } = first.data.articles.nodes[0];
+  await page.evaluate((text) => {
+    document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue(text);
+  }, `subscription { likeCountChanged(articleId: "${id}") { likeCount } }`);
+  await page.locator(".graphiql-query-editor .CodeMirror").first().click();
+  // GraphiQL parses the document a moment after an edit; it picks the WebSocket by it.
+  await page.waitForTimeout(500);
+  await page.keyboard.press("Control+Enter");
+  // The subscription is open once the server counts it.
+  for (let i = 0; i < 100; i += 1) {
+    const metrics = await (await fetch(new URL("/metrics", url))).text();
+    if (metrics.split("\n").includes("newswire_subscriptions 1")) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const liked = await (await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-client-id": "graphiql-test" },
+    body: JSON.stringify({
+      query: "mutation($id: ID!) { likeArticle(articleId: $id) { likeCount } }",
+      variables: { id },
+    }),
+  })).json();
+  const wanted = liked.data.likeArticle.likeCount;
+  if (wanted !== likeCount + 1) failures.push(`the like answered ${JSON.stringify(liked)}`);
+  await page.waitForFunction(
+    (count) => {
+      const node = document.querySelector(".graphiql-response .CodeMirror");
+      return node && node.CodeMirror && node.CodeMirror.getValue().includes(`"likeCount": ${count}`);
+    },
+    wanted,
+    { timeout: 15000 },
+  );
+  const live = await result.evaluate((node) => node.CodeMirror.getValue());
   if (screenshot) await page.screenshot({ path: screenshot });
-  console.log(JSON.stringify({ typed, titles, requests, failures }));
+  console.log(JSON.stringify({ typed, titles, live, requests, failures }));
 } catch (error) {
   failures.push(`browser step failed: ${error.message}`);
   console.log(JSON.stringify({ requests, failures }));
