@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 
 use super::{
     error::{bad_input, internal},
-    loaders::Loaders,
+    loaders::{Deferred, Loaders},
     locale::Locale,
 };
 use crate::{
@@ -75,7 +75,10 @@ pub fn audience(ctx: &Context<'_>) -> async_graphql::Result<Audience> {
 
 /// The request's dataloaders.
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
-    data::<Loaders>(ctx)
+    match ctx.data_opt::<Loaders>() {
+        Some(loaders) => Ok(loaders),
+        None => Ok(data::<Deferred>(ctx)?.get()),
+    }
 }
 
 /// The shared copy of the category tree.

@@ -28,7 +28,7 @@ use sea_orm::DatabaseConnection;
 use super::{
     context::{AcceptedLocales, Requester},
     document, enum_literals, error, field_order, limits,
-    loaders::Loaders,
+    loaders::{Deferred, Loaders},
     persisted::PersistedQueries,
     shape::Shape,
     surrogate::SurrogateKeys,
@@ -97,6 +97,32 @@ impl Outcome {
 
     fn refused(code: &'static str, message: impl Into<String>) -> Self {
         Self::rejected(vec![error::refusal(code, message)])
+    }
+}
+
+/// Gives `error` its code if it has none: a validation failure when the request was
+/// `rejected` before it ran, else a masked internal error (logged with `request_id`), which
+/// carries the request id like every internal error.
+fn give_code(error: &mut ServerError, rejected: bool, request_id: &str) {
+    if error::code_of(error).is_none() {
+        if rejected {
+            error::ensure_code(error, error::GRAPHQL_VALIDATION_FAILED);
+        } else {
+            tracing::error!(
+                request_id,
+                error = %error.message,
+                path = ?error.path,
+                "an error raised during execution carries no code"
+            );
+            error.message = "internal server error".into();
+            error::ensure_code(error, error::INTERNAL_SERVER_ERROR);
+        }
+    }
+    if error::code_of(error) == Some(error::INTERNAL_SERVER_ERROR) {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("requestId", request_id);
     }
 }
 
@@ -235,25 +261,7 @@ impl Executor {
         let mut outcome = self.run(request, queries_only, &caller.payer, seat).await;
         outcome.surrogate_keys = keys.map(|k| k.take()).unwrap_or_default();
         for e in &mut outcome.response.errors {
-            if error::code_of(e).is_none() {
-                if outcome.rejected {
-                    error::ensure_code(e, error::GRAPHQL_VALIDATION_FAILED);
-                } else {
-                    tracing::error!(
-                        request_id,
-                        error = %e.message,
-                        path = ?e.path,
-                        "an error raised during execution carries no code"
-                    );
-                    e.message = "internal server error".into();
-                    error::ensure_code(e, error::INTERNAL_SERVER_ERROR);
-                }
-            }
-            if error::code_of(e) == Some(error::INTERNAL_SERVER_ERROR) {
-                e.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("requestId", request_id);
-            }
+            give_code(e, outcome.rejected, request_id);
         }
         outcome
     }
@@ -308,9 +316,9 @@ impl Executor {
         request_id: &str,
     ) -> BoxStream<'static, Response> {
         request = request
-            .data(Loaders::new(
+            .data(Deferred::new(
                 &self.db,
-                &Audience::of(caller.requester.principal.as_ref()),
+                Audience::of(caller.requester.principal.as_ref()),
                 &caller.requester.liker,
                 self.batch_delay,
             ))
@@ -333,23 +341,8 @@ impl Executor {
             .execute_stream(request)
             .map(move |mut response| {
                 for e in &mut response.errors {
-                    if error::code_of(e).is_none() {
-                        if e.path.is_empty() {
-                            error::ensure_code(e, error::GRAPHQL_VALIDATION_FAILED);
-                        } else {
-                            tracing::error!(
-                                request_id,
-                                error = %e.message,
-                                path = ?e.path,
-                                "an error raised during execution carries no code"
-                            );
-                            e.message = "internal server error".into();
-                            error::ensure_code(e, error::INTERNAL_SERVER_ERROR);
-                            e.extensions
-                                .get_or_insert_with(Default::default)
-                                .set("requestId", request_id.as_str());
-                        }
-                    }
+                    let rejected = e.path.is_empty();
+                    give_code(e, rejected, &request_id);
                 }
                 field_order::restore(&mut response.data, &document, operation_name.as_deref());
                 response

@@ -181,6 +181,40 @@ fn loader<T: Send + Sync + 'static>(inner: T, batch_delay: Duration) -> RequestL
     DataLoader::with_cache(inner, tokio::spawn, HashMapCache::default()).delay(batch_delay)
 }
 
+/// The loaders of a long-lived request (a subscription), made when a field first needs them:
+/// a subscriber of like counts never does, and ten thousand of them hold none.
+pub struct Deferred {
+    db: DatabaseConnection,
+    audience: Audience,
+    liker: String,
+    batch_delay: Duration,
+    loaders: std::sync::OnceLock<Loaders>,
+}
+
+impl Deferred {
+    /// Loaders as [`Loaders::new`] would make them, once asked for.
+    pub fn new(
+        db: &DatabaseConnection,
+        audience: Audience,
+        liker: &str,
+        batch_delay: Duration,
+    ) -> Self {
+        Deferred {
+            db: db.clone(),
+            audience,
+            liker: liker.to_owned(),
+            batch_delay,
+            loaders: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The loaders, made on the first call.
+    pub fn get(&self) -> &Loaders {
+        self.loaders
+            .get_or_init(|| Loaders::new(&self.db, &self.audience, &self.liker, self.batch_delay))
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     /// Categories by id.

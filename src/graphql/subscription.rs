@@ -207,10 +207,15 @@ impl Follower {
                 Ok(Event::Published(publication))
                     if publication.published_at >= self.started - STARTED_MARGIN =>
                 {
-                    let seen = self
-                        .sightings
-                        .check(&self.db, &self.filter, &self.who, publication)
-                        .await;
+                    // Boxed: a waiting subscriber holds only the small future of `recv`, not
+                    // the database's, which it needs once per publication.
+                    let seen = Box::pin(self.sightings.check(
+                        &self.db,
+                        &self.filter,
+                        &self.who,
+                        publication,
+                    ))
+                    .await;
                     if let Some(row) = seen {
                         self.metrics.events_delivered.inc();
                         return Some(Article::new(row, self.locales.clone()));
@@ -251,7 +256,8 @@ impl Counter {
                 }
                 Ok(_) => continue,
                 // Counts went by unseen: the article's count now stands for them.
-                Err(RecvError::Lagged(_)) => match self.current().await {
+                // Boxed, as in `Follower::next`: rarely needed, and large.
+                Err(RecvError::Lagged(_)) => match Box::pin(self.current()).await {
                     Some(count) => (count, Utc::now()),
                     None => continue,
                 },

@@ -99,6 +99,15 @@ impl WsClient {
         .await;
     }
 
+    /// Starts subscription `id` and waits a ping's round trip, after which the server has
+    /// read it.
+    pub async fn subscribed(&mut self, id: &str, query: &str, variables: Value) {
+        self.subscribe(id, query, variables).await;
+        self.send(json!({ "type": "ping" })).await;
+        let pong = self.next().await;
+        assert_eq!(pong["type"], "pong", "{pong}");
+    }
+
     /// The next protocol message or the close, within `wait`; `None` if nothing came.
     pub async fn receive(&mut self, wait: Duration) -> Option<Received> {
         let deadline = tokio::time::Instant::now() + wait;
@@ -571,9 +580,7 @@ async fn a_client_that_does_not_read_is_let_go() {
     let address = app.listen().await;
     let mut client = WsClient::ready(address, json!({})).await;
     let id = article_id(first.as_ref().unwrap());
-    client.subscribe("likes", LIKES, json!({ "id": id })).await;
-    client.send(json!({ "type": "ping" })).await;
-    assert_eq!(client.next().await["type"], "pong");
+    client.subscribed("likes", LIKES, json!({ "id": id })).await;
     assert_eq!(
         app.metrics
             .render()
