@@ -107,7 +107,8 @@ def table(out):
             lines.append("")
             lines.append(
                 f"{r['db']}: {d['subscriptions']} subscriptions over {d['connections']} connections on "
-                f"{d['instances']} instance(s), {d['likes']} likes at {d['rate_per_second']}/s: like to event at "
+                f"{d['instances']} instance(s), {d['likes']} likes at {d['rate_per_second']}/s "
+                f"{'through another instance' if d.get('likes_elsewhere') else 'through the same instance'}: like to event at "
                 f"every subscriber p50 {d['p50_ms']:.1f} ms, p99 {d['p99_ms']:.1f} ms, max {d['max_ms']:.1f} ms over "
                 f"{d['deliveries']} deliveries ({d['deliveries_expected'] - d['deliveries']} missing); "
                 f"RSS with all open {', '.join(f'{m:.0f}' for m in d['rss_idle_mib'])} MiB, after the likes "

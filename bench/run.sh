@@ -143,12 +143,12 @@ live() { # db url: LIVE_SUBSCRIPTIONS held open, likes timed to their events at 
   local db=$1 url=$2 ids second
   echo "== $db: live, $LIVE_SUBS subscriptions on one instance"
   (cd bench/live && cargo build --release -q)
+  live_serve "$db" "$url" "$PORT"
   ids=$(curl -s "$URL" -H 'content-type: application/json' \
     -d '{"query":"{ articles(first: 10) { nodes { id } } }"}' \
     | python3 -c 'import json, sys; print(",".join(n["id"] for n in json.load(sys.stdin)["data"]["articles"]["nodes"]))')
   local client=(bench/live/target/release/newswire-bench-live --articles "$ids"
     --subscriptions "$LIVE_SUBS" --per-connection 4 --likes 200 --rate 20)
-  live_serve "$db" "$url" "$PORT"
   "${client[@]}" --ws "ws://127.0.0.1:$PORT/graphql/ws" --http "127.0.0.1:$PORT" \
     --pid "$SERVER" --label "one instance" > "$OUT/$db/live_one.live"
   python3 bench/report.py record "$OUT" "$db" "live, one instance" live "$OUT/$db/live_one.live" 0 0 0

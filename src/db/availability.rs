@@ -1,9 +1,10 @@
 //! Whether the database answers, so that requests fail at once while it does not.
 //!
-//! A request that meets a database that is not there (a connection refused or ended, no
-//! connection to be had in time) marks it lost; from then on requests are refused at once with
-//! `SERVICE_UNAVAILABLE` instead of each waiting for a connection, and one probe asks the
-//! database every [`PROBE_EVERY`] until it answers again.
+//! The instance's listener (PostgreSQL), whose connection ends the moment the database goes,
+//! and the authentication of a key that finds the database gone mark it lost; from then on
+//! requests are refused at once with `SERVICE_UNAVAILABLE` instead of each waiting for a
+//! connection, and one probe asks the database every [`PROBE_EVERY`] until it answers again.
+//! A pool with no connection free in time is busy, not gone: its request is refused alone.
 
 use std::{
     sync::{

@@ -22,8 +22,10 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long opening a connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// How long a statement waits for a free connection: a pool that cannot hand one out in this
-/// time is overloaded or cut off from its database, and the request is better refused.
+/// The longest a statement waits for a free connection: a pool that cannot hand one out in
+/// this time is overloaded or cut off from its database, and the request is better refused.
+/// It is at most half the request timeout, so that such a request fails with its own error
+/// before the timeout answers it.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Opens the pool for `config.database_url`. SQLite files are created if missing and run in
@@ -52,7 +54,7 @@ async fn open(url: &str, config: &Config) -> Result<DatabaseConnection, DbErr> {
         .max_connections(config.db_pool_size)
         .min_connections(1)
         .connect_timeout(CONNECT_TIMEOUT)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT.min(Duration::from_secs(config.request_timeout_secs) / 2))
         // A ping before every checkout doubles the round trips of a request; a broken
         // connection fails its query instead, and the pool replaces it.
         .test_before_acquire(false)
@@ -82,13 +84,26 @@ async fn open(url: &str, config: &Config) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Whether `error` says the database is not there: no connection could be had, or the one
-/// used failed or was ended by the server (see [`is_broken`]).
+/// Whether `error` says the database cannot serve the request now: no connection could be had
+/// in time, or the one used failed or was ended by the server (see [`is_gone`]).
 pub fn is_unavailable(error: &DbErr) -> bool {
     match error {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
             is_broken(e) || matches!(**e, sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `error` says the database itself is gone: a connection could not be opened, or the
+/// one used failed or was ended by the server. A pool that had no connection free in time is
+/// busy, not gone.
+pub fn is_gone(error: &DbErr) -> bool {
+    match error {
+        DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            is_broken(e)
         }
         _ => false,
     }

@@ -70,6 +70,14 @@ impl Reads {
                 .get_max_connections() as usize,
             _ => 0,
         };
+        // Reads wait for a connection as long as the pool they stand beside does.
+        let acquire_timeout = match db.get_database_backend() {
+            DbBackend::Postgres => db
+                .get_postgres_connection_pool()
+                .options()
+                .get_acquire_timeout(),
+            _ => ACQUIRE_TIMEOUT,
+        };
         let own = (size > 0).then(|| {
             let opener = Opener {
                 options: PgConnectOptions::clone(
@@ -79,7 +87,7 @@ impl Reads {
             managed::Pool::builder(opener)
                 .max_size(size)
                 .runtime(Runtime::Tokio1)
-                .wait_timeout(Some(ACQUIRE_TIMEOUT))
+                .wait_timeout(Some(acquire_timeout))
                 .create_timeout(Some(CONNECT_TIMEOUT))
                 .build()
                 .expect("a pool with timeouts and the runtime they need")

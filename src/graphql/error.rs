@@ -84,7 +84,7 @@ pub fn from_domain(error: &DomainError) -> Error {
         DomainError::Forbidden(message) => coded(FORBIDDEN, message.clone()),
         DomainError::Expired(message) => coded(CHECKPOINT_EXPIRED, message.clone()),
         DomainError::Database(db) if crate::db::is_unavailable(db) => {
-            tracing::warn!(error = %db, "the database did not answer a request");
+            tracing::warn!(error = %db, "the database could not serve a request");
             unavailable()
         }
         DomainError::Database(db) => {

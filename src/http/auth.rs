@@ -49,7 +49,9 @@ pub async fn authenticate(
                 Ok(principal) => Some(principal),
                 Err(DomainError::Unauthenticated(message)) => return unauthenticated(&message),
                 Err(DomainError::Database(e)) if crate::db::is_unavailable(&e) => {
-                    state.availability.lost();
+                    if crate::db::is_gone(&e) {
+                        state.availability.lost();
+                    }
                     return super::graphql::unavailable();
                 }
                 Err(other) => {

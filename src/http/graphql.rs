@@ -367,7 +367,6 @@ async fn execute(
     let surrogate_keys: Arc<[String]> = surrogate_keys.into();
 
     let status = if has_code(&response, &[error::SERVICE_UNAVAILABLE]) {
-        state.availability.lost();
         StatusCode::SERVICE_UNAVAILABLE
     } else if has_code(&response, &[error::METHOD_NOT_ALLOWED]) {
         StatusCode::METHOD_NOT_ALLOWED

@@ -530,17 +530,44 @@ async fn an_api_key_in_connection_init_speaks_for_the_connection() {
 }
 
 #[tokio::test]
-async fn shutdown_closes_websockets_as_going_away_and_exits_cleanly() {
+async fn shutdown_closes_websockets_as_going_away_after_requests_in_flight() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
     let app = TestApp::spawn().await;
     let mut server = crate::servers::Server::start(&[("DATABASE_URL", app.database_url())]).await;
     let mut client = WsClient::ready(server.address, json!({})).await;
     let (status, _, ready) = server.request("GET", "/readyz", "", &[]).await;
     assert_eq!((status, ready.as_str()), (200, "ready"));
+    // A request in flight: its head is in, its body not yet.
+    let body = json!({ "query": "{ locales { code } }" }).to_string();
+    let mut in_flight = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    in_flight
+        .write_all(
+            format!(
+                "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let terminated = std::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
         .status()
         .unwrap();
     assert!(terminated.success());
+    // The socket stays open while the request is in flight.
+    assert_eq!(client.receive(Duration::from_millis(500)).await, None);
+    in_flight.write_all(body.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    in_flight.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"code\":\"ko\""), "{answer}");
+    // Then the WebSocket is told the server is going away.
     assert_eq!(client.closed().await, (1001, "Server shutting down".into()));
     let status = tokio::time::timeout(ARRIVES, server.exited())
         .await

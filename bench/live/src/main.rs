@@ -310,6 +310,7 @@ async fn main() {
         "subscriptions": options.subscriptions,
         "connections": connections,
         "instances": options.ws.len(),
+        "likes_elsewhere": !options.ws.iter().any(|ws| ws.contains(options.http.as_str())),
         "likes": options.likes,
         "rate_per_second": options.rate,
         "deliveries_expected": expected,
