@@ -596,6 +596,15 @@ pub struct ArticleSpec {
 }
 
 impl ArticleSpec {
+    /// A draft in `category_id`: never published, invisible to readers.
+    pub fn draft(slug: &str, category_id: i64) -> Self {
+        ArticleSpec {
+            status: ArticleStatus::Draft,
+            published_at: None,
+            ..Self::published(slug, category_id, 0)
+        }
+    }
+
     /// A visible article in `category_id`, published `hours` ago.
     pub fn published(slug: &str, category_id: i64, hours: i64) -> Self {
         ArticleSpec {

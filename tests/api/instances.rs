@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use entity::{ApiRole, ArticleStatus};
+use entity::ApiRole;
 use serde_json::{json, Value};
 
 use crate::{
@@ -98,13 +98,7 @@ async fn a_write_on_one_instance_empties_the_caches_of_another() {
     let row = app
         .article(ArticleSpec::published("cached", news.id, 1))
         .await;
-    let draft = app
-        .article(ArticleSpec {
-            status: ArticleStatus::Draft,
-            published_at: None,
-            ..ArticleSpec::published("draft", news.id, 0)
-        })
-        .await;
+    let draft = app.article(ArticleSpec::draft("draft", news.id)).await;
     let editor = app.api_key(ApiRole::Editor).await;
     let id = article_id(&row);
     let (a, b) = (instance(&app).await, instance(&app).await);

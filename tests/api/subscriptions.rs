@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use entity::{ApiRole, ArticleStatus, Locale};
+use entity::{ApiRole, Locale};
 use futures_util::{SinkExt, StreamExt};
 use newswire::domain::editorial;
 use serde_json::{json, Value};
@@ -243,14 +243,11 @@ async fn publications_arrive_for_what_the_subscriber_may_see() {
     let news = app.category("news", None).await;
     let world = app.category("world", Some(news.id)).await;
     let sports = app.category("sports", None).await;
-    let draft = |slug: &str, category_id: i64| ArticleSpec {
-        status: ArticleStatus::Draft,
-        published_at: None,
-        ..ArticleSpec::published(slug, category_id, 0)
-    };
-    let in_world = app.article(draft("in-world", world.id)).await;
-    let in_sports = app.article(draft("in-sports", sports.id)).await;
-    let scheduled = app.article(draft("scheduled", world.id)).await;
+    let in_world = app.article(ArticleSpec::draft("in-world", world.id)).await;
+    let in_sports = app
+        .article(ArticleSpec::draft("in-sports", sports.id))
+        .await;
+    let scheduled = app.article(ArticleSpec::draft("scheduled", world.id)).await;
     let partner = app.partner_key(&[Locale::En], &[("sports", true)]).await;
     let address = app.listen().await;
 
@@ -305,13 +302,7 @@ async fn publications_arrive_for_what_the_subscriber_may_see() {
 async fn subscriptions_refuse_what_the_caller_may_not_ask() {
     let app = TestApp::spawn().await;
     let news = app.category("news", None).await;
-    let hidden = app
-        .article(ArticleSpec {
-            status: ArticleStatus::Draft,
-            published_at: None,
-            ..ArticleSpec::published("hidden", news.id, 0)
-        })
-        .await;
+    let hidden = app.article(ArticleSpec::draft("hidden", news.id)).await;
     let address = app.listen().await;
     let mut client = WsClient::ready(address, json!({})).await;
 
@@ -505,13 +496,7 @@ async fn connections_per_address_are_limited() {
 async fn an_api_key_in_connection_init_speaks_for_the_connection() {
     let app = TestApp::spawn().await;
     let news = app.category("news", None).await;
-    let draft = app
-        .article(ArticleSpec {
-            status: ArticleStatus::Draft,
-            published_at: None,
-            ..ArticleSpec::published("draft", news.id, 0)
-        })
-        .await;
+    let draft = app.article(ArticleSpec::draft("draft", news.id)).await;
     let editor = app.api_key(ApiRole::Editor).await;
     let address = app.listen().await;
     // A query over the socket runs with the connection's principal: staff see drafts.
