@@ -48,7 +48,7 @@ use crate::{
     metrics::Metrics,
 };
 
-use subscription::{LiveSubscription, Sightings};
+use subscription::{LiveSubscription, Lookups, Sightings};
 
 /// All root query fields.
 #[derive(MergedObject, Default)]
@@ -119,6 +119,7 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, served: Ser
         metrics,
     } = served;
     let sightings = Sightings::default();
+    let lookups = Lookups::default();
     let rankings = Rankings::new(
         std::time::Duration::from_secs(config.ranking_ttl_secs),
         changes.clone(),
@@ -138,6 +139,7 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, served: Ser
             .data(changes.clone())
             .data(live.clone())
             .data(sightings.clone())
+            .data(lookups.clone())
             .data(metrics.clone())
             .finish()
     };

@@ -24,6 +24,7 @@ use super::{
 };
 use crate::{
     domain::{
+        access::Audience,
         articles::{self, ArticleFilter, ResolvedFilter},
         changes::Changes,
         events::{Event, Publication},
@@ -39,6 +40,13 @@ const SIGHTING_TTL: Duration = Duration::from_secs(60);
 
 /// How many checks of publications are kept.
 const SIGHTINGS: u64 = 10_000;
+
+/// How long a lookup of whether an audience may see an article is kept for the other
+/// subscribers to its like count.
+const LOOKUP_TTL: Duration = Duration::from_secs(1);
+
+/// How many such lookups are kept.
+const LOOKUPS: u64 = 10_000;
 
 /// A publication counts for a subscriber that started at most this long after it: the write
 /// records its time a moment before it commits.
@@ -91,6 +99,49 @@ impl Sightings {
                 tracing::warn!(%error, "a publication could not be checked for a subscriber");
                 None
             }
+        }
+    }
+}
+
+/// Whether each audience may see each article, for subscriptions to like counts: one lookup
+/// per article and audience a second, however many readers subscribe at once. A burst of ten
+/// thousand subscriptions to ten articles is ten lookups, not ten thousand subscriptions
+/// waiting half-made for the pool. Clones share the lookups.
+#[derive(Clone)]
+pub struct Lookups(moka::future::Cache<(i64, String), bool>);
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Lookups(
+            moka::future::Cache::builder()
+                .max_capacity(LOOKUPS)
+                .time_to_live(LOOKUP_TTL)
+                .build(),
+        )
+    }
+}
+
+impl Lookups {
+    /// Whether `audience` may see the article `id` now.
+    async fn visible(
+        &self,
+        db: &DatabaseConnection,
+        audience: &Audience,
+        id: i64,
+    ) -> Result<bool, DomainError> {
+        let find = || async {
+            articles::find(db, audience, Utc::now(), id)
+                .await
+                .map(|row| row.is_some())
+        };
+        match self
+            .0
+            .try_get_with((id, format!("{audience:?}")), find())
+            .await
+        {
+            Ok(visible) => Ok(visible),
+            // A shared lookup failed: this subscriber's own gives it an error of its own.
+            Err(_) => find().await,
         }
     }
 }
@@ -166,17 +217,20 @@ impl LiveSubscription {
         let id = ids::decode_as("articleId", Kind::Article, &article_id)?;
         let db = context::db(ctx)?.clone();
         let audience = context::audience(ctx)?.as_reader();
-        let Some(row) = articles::find(&db, &audience, Utc::now(), id).await.gql()? else {
+        // Listening first: a count written while the article is looked up is not missed.
+        let events = context::data::<Changes>(ctx)?.events();
+        let lookups = context::data::<Lookups>(ctx)?;
+        if !lookups.visible(&db, &audience, id).await.gql()? {
             return Err(DomainError::NotFound { what: "article" }).gql();
-        };
+        }
         let counter = Counter {
-            events: context::data::<Changes>(ctx)?.events(),
+            events,
             _watching: context::data::<Live>(ctx)?.watch(id),
             article_id: id,
             global_id: article_id,
             db,
             last_sequence: 0,
-            last_count: row.like_count,
+            last_count: None,
             metrics: context::data::<Metrics>(ctx)?.clone(),
         };
         Ok(stream::unfold(counter, |mut counter| async move {
@@ -239,7 +293,8 @@ struct Counter {
     global_id: ID,
     db: DatabaseConnection,
     last_sequence: u64,
-    last_count: i32,
+    /// The count sent last; none before the first.
+    last_count: Option<i32>,
     metrics: Metrics,
 }
 
@@ -263,8 +318,8 @@ impl Counter {
                 },
                 Err(RecvError::Closed) => return None,
             };
-            if count != self.last_count {
-                self.last_count = count;
+            if Some(count) != self.last_count {
+                self.last_count = Some(count);
                 self.metrics.events_delivered.inc();
                 return Some(LikeCountChange {
                     article_id: self.global_id.clone(),

@@ -238,6 +238,51 @@ async fn like_counts_arrive_in_order_once_per_move() {
 }
 
 #[tokio::test]
+async fn readers_who_subscribe_to_one_article_share_one_lookup() {
+    let app = TestApp::spawn().await;
+    let news = app.category("news", None).await;
+    let row = app
+        .article(ArticleSpec::published("popular", news.id, 1))
+        .await;
+    let id = article_id(&row);
+    let address = app.listen().await;
+    let mut first = WsClient::ready(address, json!({})).await;
+    let mut second = WsClient::ready(address, json!({})).await;
+    app.take_statements();
+    for n in 1..=5 {
+        first
+            .subscribe(&n.to_string(), LIKES, json!({ "id": id }))
+            .await;
+        second
+            .subscribe(&n.to_string(), LIKES, json!({ "id": id }))
+            .await;
+    }
+    for client in [&mut first, &mut second] {
+        client.send(json!({ "type": "ping" })).await;
+        assert_eq!(client.next().await["type"], "pong");
+    }
+    assert_eq!(app.take_statements(), 1, "ten subscribers, one lookup");
+
+    // Every one of them is running: each receives the next count once.
+    like(&app, &id, "reader-a", true).await;
+    for client in [&mut first, &mut second] {
+        let mut ids: Vec<String> = Vec::new();
+        for _ in 1..=5 {
+            let message = client.next().await;
+            assert_eq!(message["type"], "next", "{message}");
+            assert_eq!(
+                message["payload"]["data"]["likeCountChanged"]["likeCount"],
+                1
+            );
+            ids.push(message["id"].as_str().unwrap().to_owned());
+        }
+        ids.sort();
+        assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+        client.quiet().await;
+    }
+}
+
+#[tokio::test]
 async fn publications_arrive_for_what_the_subscriber_may_see() {
     let app = TestApp::spawn().await;
     let news = app.category("news", None).await;
