@@ -122,6 +122,12 @@ pub struct Config {
     #[arg(long, env = "NEWSWIRE_CATEGORY_CACHE_TTL_SECS", default_value_t = 30)]
     pub category_cache_ttl_secs: u64,
 
+    /// Seconds a tag read for a page of articles is kept for the next pages (0: every page
+    /// reads its tags whole). An article or tag write, here or elsewhere, makes every kept tag
+    /// be read again; this bounds what a lagging replica can leave behind.
+    #[arg(long, env = "NEWSWIRE_TAG_CACHE_TTL_SECS", default_value_t = 60)]
+    pub tag_cache_ttl_secs: u64,
+
     /// Milliseconds a response to an anonymous query is reused (0: no response cache).
     /// Every mutation on this instance drops all kept responses at once; writes elsewhere
     /// show within this time.

@@ -45,6 +45,34 @@ pub struct Reads {
     waits: Histogram,
 }
 
+/// What runs read statements: SeaORM's pool, or [`Reads`], which saves PostgreSQL a round
+/// trip for each.
+pub trait ReadAll: Sync {
+    /// Every row `statement` reads.
+    fn read_all<S: StatementBuilder + Sync>(
+        &self,
+        statement: &S,
+    ) -> impl std::future::Future<Output = Result<Vec<QueryResult>, DbErr>> + Send;
+}
+
+impl ReadAll for DatabaseConnection {
+    async fn read_all<S: StatementBuilder + Sync>(
+        &self,
+        statement: &S,
+    ) -> Result<Vec<QueryResult>, DbErr> {
+        self.query_all(statement).await
+    }
+}
+
+impl ReadAll for Reads {
+    async fn read_all<S: StatementBuilder + Sync>(
+        &self,
+        statement: &S,
+    ) -> Result<Vec<QueryResult>, DbErr> {
+        self.all(statement).await
+    }
+}
+
 /// The connections of a pool as they are now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolStatus {

@@ -50,4 +50,9 @@ impl<'a> Columns<'a> {
         let index = self.advance();
         self.result.try_get_by_index(index)
     }
+
+    /// Passes over the next `count` columns without reading them.
+    pub fn skip(&mut self, count: usize) {
+        self.next += count;
+    }
 }

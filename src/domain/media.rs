@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use entity::{article, media, media_text, MediaKind, MediaRole};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, JoinType, Order, Query, SelectStatement},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::{access::Audience, articles, columns::Columns, locale, locale::Locale, DomainResult};
+use crate::db::reads::ReadAll;
 
 /// A photo or video with its captions and alt texts.
 #[derive(Debug, Clone)]
@@ -66,7 +67,7 @@ const TEXT_COLUMNS: [media_text::Column; 3] = [
 /// one per text). A partner sees only the items whose rights let partners carry them, with
 /// their texts in its licensed languages.
 pub async fn of_articles(
-    db: &DatabaseConnection,
+    db: &impl ReadAll,
     audience: &Audience,
     now: DateTime<Utc>,
     article_ids: &[i64],
@@ -91,18 +92,20 @@ pub async fn of_articles(
         .order_by((media::Entity, media::Column::Position), Order::Asc)
         .order_by((media::Entity, media::Column::Id), Order::Asc)
         .to_owned();
-    let backend = db.get_database_backend();
-    let results = db.query_all_raw(backend.build(&statement)).await?;
+    let results = db.read_all(&statement).await?;
     let mut rows: Vec<(media::Model, Vec<media_text::Model>)> = Vec::new();
     for result in &results {
         let mut columns = Columns::of(result);
-        let row = read_media(&mut columns)?;
+        // An item comes once for each of its texts: its columns are read the first time.
+        let id: i64 = columns.value()?;
+        if rows.last().is_some_and(|(last, _)| last.id == id) {
+            columns.skip(MEDIA_COLUMNS.len() - 1);
+        } else {
+            rows.push((read_media(id, &mut columns)?, Vec::new()));
+        }
         let locale: Option<Locale> = columns.mapped()?;
         let caption: Option<String> = columns.value()?;
         let alt: Option<String> = columns.value()?;
-        if rows.last().is_none_or(|(last, _)| last.id != row.id) {
-            rows.push((row, Vec::new()));
-        }
         if let (Some(locale), Some((media, texts))) = (locale, rows.last_mut()) {
             texts.push(media_text::Model {
                 media_id: media.id,
@@ -138,10 +141,10 @@ pub async fn of_articles(
     Ok(out)
 }
 
-/// Reads a media row from the next columns, [`MEDIA_COLUMNS`] in order.
-fn read_media(columns: &mut Columns<'_>) -> Result<media::Model, DbErr> {
+/// Reads the media row `id` from the next columns: [`MEDIA_COLUMNS`] in order, after the id.
+fn read_media(id: i64, columns: &mut Columns<'_>) -> Result<media::Model, DbErr> {
     Ok(media::Model {
-        id: columns.value()?,
+        id,
         article_id: columns.value()?,
         kind: columns.mapped()?,
         role: columns.mapped()?,

@@ -24,6 +24,7 @@ pub mod page;
 pub mod rankings;
 pub mod related;
 pub mod search;
+pub mod tag_directory;
 pub mod tags;
 pub mod translations;
 pub mod validate;

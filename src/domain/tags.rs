@@ -5,13 +5,14 @@ use std::{collections::HashMap, sync::Arc};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use entity::{article_tag, tag, tag_name, TagKind};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, RelationTrait,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, RelationTrait, Select,
 };
 
 use super::{
     columns::Columns, locale, locale::Locale, page::Page, validate, DomainError, DomainResult,
 };
+use crate::db::reads::ReadAll;
 
 /// A tag with its names in every language it has one in.
 #[derive(Debug, Clone)]
@@ -72,10 +73,8 @@ pub async fn views(db: &DatabaseConnection, tags: Vec<tag::Model>) -> DomainResu
         .collect())
 }
 
-/// A row of the statement that reads the tags of a page of articles: a link, its tag, and
-/// one of the tag's names.
-struct TagRow {
-    article_id: i64,
+/// A tag and one of its names, as the statements below read them after their first columns.
+struct NamedRow {
     tag_id: i64,
     slug: String,
     kind: TagKind,
@@ -85,12 +84,10 @@ struct TagRow {
     name: Option<String>,
 }
 
-impl TagRow {
-    /// Reads the row by position, in the order [`of_articles`] selects the columns.
-    fn read(result: &QueryResult) -> Result<Self, DbErr> {
-        let mut columns = Columns::of(result);
-        Ok(TagRow {
-            article_id: columns.value()?,
+impl NamedRow {
+    /// Reads the next columns, in the order [`select_named`] adds them.
+    fn read(columns: &mut Columns<'_>) -> Result<Self, DbErr> {
+        Ok(NamedRow {
             tag_id: columns.value()?,
             slug: columns.value()?,
             kind: columns.mapped()?,
@@ -102,52 +99,28 @@ impl TagRow {
     }
 }
 
-/// The tags of each of these articles with their names, in the editor's order, by article
-/// id: one statement, whatever the number of articles, read by position.
-pub async fn of_articles(
-    db: &DatabaseConnection,
-    article_ids: &[i64],
-) -> DomainResult<HashMap<i64, Vec<TagView>>> {
-    if article_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let statement = article_tag::Entity::find()
-        .select_only()
-        .column(article_tag::Column::ArticleId)
-        .column(article_tag::Column::TagId)
+/// `select` reading [`NamedRow`]'s columns: each tag joined with each of its names.
+fn select_named<E: EntityTrait>(select: Select<E>) -> Select<E> {
+    select
+        .column(tag::Column::Id)
         .column(tag::Column::Slug)
         .column(tag::Column::Kind)
         .column(tag::Column::CreatedAt)
         .column(tag::Column::UpdatedAt)
         .column(tag_name::Column::Locale)
         .column(tag_name::Column::Name)
-        .join(JoinType::InnerJoin, article_tag::Relation::Tag.def())
-        .join(JoinType::LeftJoin, tag::Relation::Name.def())
-        .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
-        .order_by_asc(article_tag::Column::ArticleId)
-        .order_by_asc(article_tag::Column::Position)
-        .order_by_asc(article_tag::Column::TagId)
-        .order_by_asc(tag_name::Column::Locale)
-        .into_query();
-    let backend = db.get_database_backend();
-    let rows = db
-        .query_all_raw(backend.build(&statement))
-        .await?
-        .iter()
-        .map(TagRow::read)
-        .collect::<Result<Vec<_>, DbErr>>()?;
-    // Rows come grouped by article, then tag; a tag's row and names are shared by every
-    // article of the page that carries it.
-    let mut shared: HashMap<i64, (Arc<tag::Model>, Vec<tag_name::Model>)> = HashMap::new();
-    let mut links: Vec<(i64, i64)> = Vec::new();
-    for row in rows {
-        if links.last() != Some(&(row.article_id, row.tag_id)) {
-            links.push((row.article_id, row.tag_id));
-        }
-        let (_, names) = shared.entry(row.tag_id).or_insert_with(|| {
+}
+
+/// Tags with their names, gathered from rows that come grouped by tag, names in locale order.
+#[derive(Default)]
+struct Gathered(HashMap<i64, (Arc<tag::Model>, Vec<tag_name::Model>)>);
+
+impl Gathered {
+    fn add(&mut self, row: NamedRow) {
+        let (_, names) = self.0.entry(row.tag_id).or_insert_with(|| {
             let tag = tag::Model {
                 id: row.tag_id,
-                slug: row.slug.clone(),
+                slug: row.slug,
                 kind: row.kind,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
@@ -164,25 +137,112 @@ pub async fn of_articles(
             }
         }
     }
-    let views: HashMap<i64, TagView> = shared
-        .into_iter()
-        .map(|(id, (tag, names))| {
-            (
-                id,
-                TagView {
-                    tag,
-                    names: names.into(),
-                },
-            )
-        })
-        .collect();
+
+    fn views(self) -> HashMap<i64, TagView> {
+        self.0
+            .into_iter()
+            .map(|(id, (tag, names))| {
+                (
+                    id,
+                    TagView {
+                        tag,
+                        names: names.into(),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// The tags of each of these articles with their names, in the editor's order, by article
+/// id: one statement, whatever the number of articles, read by position.
+pub async fn of_articles(
+    db: &impl ReadAll,
+    article_ids: &[i64],
+) -> DomainResult<HashMap<i64, Vec<TagView>>> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let statement = select_named(
+        article_tag::Entity::find()
+            .select_only()
+            .column(article_tag::Column::ArticleId),
+    )
+    .join(JoinType::InnerJoin, article_tag::Relation::Tag.def())
+    .join(JoinType::LeftJoin, tag::Relation::Name.def())
+    .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
+    .order_by_asc(article_tag::Column::ArticleId)
+    .order_by_asc(article_tag::Column::Position)
+    .order_by_asc(article_tag::Column::TagId)
+    .order_by_asc(tag_name::Column::Locale)
+    .into_query();
+    // Rows come grouped by article, then tag; a tag's row and names are shared by every
+    // article of the page that carries it.
+    let mut gathered = Gathered::default();
+    let mut links: Vec<(i64, i64)> = Vec::new();
+    for result in db.read_all(&statement).await? {
+        let mut columns = Columns::of(&result);
+        let article_id: i64 = columns.value()?;
+        let row = NamedRow::read(&mut columns)?;
+        if links.last() != Some(&(article_id, row.tag_id)) {
+            links.push((article_id, row.tag_id));
+        }
+        gathered.add(row);
+    }
+    Ok(linked(&links, &gathered.views()))
+}
+
+/// Which tags each of these articles carries, in the editor's order: (article id, tag id)
+/// pairs grouped by article.
+pub async fn links_of(db: &impl ReadAll, article_ids: &[i64]) -> DomainResult<Vec<(i64, i64)>> {
+    if article_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let statement = article_tag::Entity::find()
+        .select_only()
+        .column(article_tag::Column::ArticleId)
+        .column(article_tag::Column::TagId)
+        .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .order_by_asc(article_tag::Column::ArticleId)
+        .order_by_asc(article_tag::Column::Position)
+        .order_by_asc(article_tag::Column::TagId)
+        .into_query();
+    let mut links = Vec::new();
+    for result in db.read_all(&statement).await? {
+        let mut columns = Columns::of(&result);
+        links.push((columns.value()?, columns.value()?));
+    }
+    Ok(links)
+}
+
+/// The tags with these ids, with their names, by tag id: one statement, read by position.
+pub async fn named(db: &impl ReadAll, ids: &[i64]) -> DomainResult<HashMap<i64, TagView>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let statement = select_named(tag::Entity::find().select_only())
+        .join(JoinType::LeftJoin, tag::Relation::Name.def())
+        .filter(tag::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(tag::Column::Id)
+        .order_by_asc(tag_name::Column::Locale)
+        .into_query();
+    let mut gathered = Gathered::default();
+    for result in db.read_all(&statement).await? {
+        gathered.add(NamedRow::read(&mut Columns::of(&result))?);
+    }
+    Ok(gathered.views())
+}
+
+/// The tags of each article of `links`, by article id, from `views`; a link to a tag
+/// missing there is left out.
+pub fn linked(links: &[(i64, i64)], views: &HashMap<i64, TagView>) -> HashMap<i64, Vec<TagView>> {
     let mut out: HashMap<i64, Vec<TagView>> = HashMap::new();
     for (article, tag) in links {
-        if let Some(view) = views.get(&tag) {
-            out.entry(article).or_default().push(view.clone());
+        if let Some(view) = views.get(tag) {
+            out.entry(*article).or_default().push(view.clone());
         }
     }
-    Ok(out)
+    out
 }
 
 /// The name to show: the first preferred locale that has one, else Korean, else English,

@@ -50,7 +50,10 @@ pub struct ArticleConnection {
 }
 
 impl ArticleConnection {
-    /// Reads one page of visible articles matching `filter`.
+    /// Reads one page of visible articles matching `filter`. The statement's future and the
+    /// prefetch's are boxed: held inline, they would make the future of every object with a
+    /// field of articles (a tag, say) tens of kilobytes, which a list of such objects
+    /// moves about whether or not the field is asked for.
     pub async fn load(
         ctx: &Context<'_>,
         filter: ResolvedFilter,
@@ -72,9 +75,16 @@ impl ArticleConnection {
                 && context::audience(ctx)?.licence().is_none())
             .then_some(&*locales),
         };
-        let page = articles::list(context::reads(ctx)?, now, &filter, order, &page, beside)
-            .await
-            .gql()?;
+        let page = Box::pin(articles::list(
+            context::reads(ctx)?,
+            now,
+            &filter,
+            order,
+            &page,
+            beside,
+        ))
+        .await
+        .gql()?;
         let rows: Vec<&article::Model> = page.items.iter().map(|a| &*a.row).collect();
         let known = Known {
             liked: beside.liked_by.map(|_| {
@@ -86,7 +96,7 @@ impl ArticleConnection {
             headlines: beside.headline_in.is_some(),
         };
         surrogate::note(ctx, [Shows::Articles]);
-        prefetch::articles(ctx, &selections, &rows, known).await?;
+        Box::pin(prefetch::articles(ctx, &selections, &rows, known)).await?;
         Ok(ArticleConnection {
             page,
             order,

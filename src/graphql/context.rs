@@ -24,6 +24,7 @@ use crate::{
         changes::Changes,
         locale::Locale as DomainLocale,
         rankings::Rankings,
+        tag_directory::TagDirectory,
     },
 };
 
@@ -84,6 +85,11 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
 /// The shared copy of the category tree.
 pub fn directory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Directory> {
     data::<Directory>(ctx)
+}
+
+/// The tags kept for pages of articles.
+pub fn tag_directory<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a TagDirectory> {
+    data::<TagDirectory>(ctx)
 }
 
 /// The write generations a domain write records its change in, for a resolver about to

@@ -43,7 +43,10 @@ use async_graphql::{MergedObject, Schema, SchemaBuilder, ValidationMode};
 use crate::{
     config::Config,
     db::reads::Reads,
-    domain::{category_directory::Directory, changes::Changes, rankings::Rankings},
+    domain::{
+        category_directory::Directory, changes::Changes, rankings::Rankings,
+        tag_directory::TagDirectory,
+    },
     live::Live,
     metrics::Metrics,
 };
@@ -128,6 +131,10 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, served: Ser
         std::time::Duration::from_secs(config.category_cache_ttl_secs),
         changes.clone(),
     );
+    let tag_directory = TagDirectory::new(
+        std::time::Duration::from_secs(config.tag_cache_ttl_secs),
+        changes.clone(),
+    );
     let build = |mode| {
         builder(&config)
             .validation_mode(mode)
@@ -136,6 +143,7 @@ pub fn schemas(config: Arc<Config>, db: sea_orm::DatabaseConnection, served: Ser
             .data(reads.clone())
             .data(rankings.clone())
             .data(directory.clone())
+            .data(tag_directory.clone())
             .data(changes.clone())
             .data(live.clone())
             .data(sightings.clone())

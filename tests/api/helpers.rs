@@ -176,6 +176,7 @@ impl TestApp {
         Self::spawn_with(|c| {
             c.response_cache_ttl_ms = 0;
             c.category_cache_ttl_secs = 0;
+            c.tag_cache_ttl_secs = 0;
             c.ranking_ttl_secs = 0;
         })
         .await

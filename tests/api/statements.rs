@@ -475,3 +475,90 @@ async fn illustrated_newsroom() -> TestApp {
     }
     app
 }
+
+const TAGGED_PAGE: &str =
+    r#"{ articles(first: 20, locales: [JA]) { nodes { slug tags { slug name } } } }"#;
+
+/// The tag names of the first article of [`TAGGED_PAGE`].
+async fn first_tag_names(app: &TestApp) -> Vec<String> {
+    let page = app.data(TAGGED_PAGE, json!({})).await;
+    page["articles"]["nodes"][0]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_page_takes_its_tags_from_the_kept_ones_until_a_write_changes_them() {
+    use newswire::domain::editorial::tags;
+    let app = TestApp::spawn_with(|c| {
+        c.tag_cache_ttl_secs = 60;
+        c.response_cache_ttl_ms = 0;
+    })
+    .await;
+    let news = app.category("news", None).await;
+    let row = app
+        .article(ArticleSpec::published("tagged", news.id, 1))
+        .await;
+    let now = chrono::Utc::now();
+    let mut idol = None;
+    for slug in ["idol", "drama"] {
+        let new = tags::NewTag {
+            slug: slug.into(),
+            kind: entity::TagKind::Topic,
+            names: vec![
+                (Locale::Ko, format!("{slug}-ko")),
+                (Locale::Ja, format!("{slug}-ja")),
+            ],
+        };
+        let tag = tags::create(&app.db, app.changes(), now, new)
+            .await
+            .unwrap();
+        idol = idol.or(Some(tag));
+    }
+    let idol = idol.unwrap();
+    tags::set_article_tags(&app.db, app.changes(), now, row.id, &["idol".to_owned()])
+        .await
+        .unwrap();
+
+    // The first page reads which tags its article carries, then the tag it lacks; the next
+    // one only which tags it carries.
+    app.take_statements();
+    assert_eq!(first_tag_names(&app).await, ["idol-ja"]);
+    let cold = app.take_statements();
+    assert_eq!(first_tag_names(&app).await, ["idol-ja"]);
+    assert_eq!(app.take_statements(), cold - 1, "the tag was kept");
+
+    // A name written straight to the database, as no API call can, is not seen while kept.
+    entity::tag_name::ActiveModel {
+        tag_id: sea_orm::ActiveValue::Set(idol.id),
+        locale: sea_orm::ActiveValue::Set(Locale::Ja),
+        name: sea_orm::ActiveValue::Set("よそのアイドル".into()),
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(first_tag_names(&app).await, ["idol-ja"]);
+
+    // A rename through the API shows at once.
+    let editor = app.api_key(entity::ApiRole::Editor).await;
+    let id = newswire::graphql::ids::encode(newswire::graphql::ids::Kind::Tag, idol.id).0;
+    app.data_as(
+        &editor,
+        r#"mutation($id: ID!) { updateTag(id: $id, input: { names: [{ locale: JA, name: "アイドル" }] }) { tag { slug } } }"#,
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(first_tag_names(&app).await, ["アイドル"]);
+
+    // So do the tags set on an article: which tags it carries is read for every page.
+    app.data_as(
+        &editor,
+        r#"mutation($id: ID!) { setArticleTags(articleId: $id, tags: ["drama", "idol"]) { article { slug } } }"#,
+        json!({ "id": crate::helpers::article_id(&row) }),
+    )
+    .await;
+    assert_eq!(first_tag_names(&app).await, ["drama-ja", "アイドル"]);
+}
