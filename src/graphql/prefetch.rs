@@ -96,28 +96,16 @@ pub async fn articles(
     category_ids.sort_unstable();
     category_ids.dedup();
 
-    // Each fetch boxed: the future of a page's prefetch holds seven pointers, not seven
-    // statements' futures side by side.
     let (texts, headlines, liked_ids, categories, tags, media, related) = tokio::try_join!(
-        when(
-            bodies,
-            Box::pin(translations::of_articles(db, &audience, &ids))
-        ),
-        when(
-            headlines,
-            Box::pin(translations::headlines_of(db, &audience, &ids))
-        ),
-        when(liked, Box::pin(likes::liked_by(db, liker, &ids))),
-        when(category, Box::pin(directory.with_names(db, &category_ids))),
-        when(tags, Box::pin(tag_directory.of_articles(reads, &ids))),
-        when(
-            media,
-            Box::pin(media::of_articles(reads, &audience, now, &ids))
-        ),
-        when(
-            related,
-            Box::pin(related::of_articles(db, &audience, now, &ids))
-        ),
+        when(bodies, || translations::of_articles(db, &audience, &ids)),
+        when(headlines, || translations::headlines_of(
+            db, &audience, &ids
+        )),
+        when(liked, || likes::liked_by(db, liker, &ids)),
+        when(category, || directory.with_names(db, &category_ids)),
+        when(tags, || tag_directory.of_articles(reads, &ids)),
+        when(media, || media::of_articles(reads, &audience, now, &ids)),
+        when(related, || related::of_articles(db, &audience, now, &ids)),
     )
     .gql()?;
 
@@ -228,13 +216,15 @@ pub async fn translations(
     Ok(())
 }
 
-/// Runs `fetch` only when `needed`.
-async fn when<T>(
-    needed: bool,
-    fetch: impl std::future::Future<Output = DomainResult<T>>,
-) -> DomainResult<Option<T>> {
+/// Runs the fetch `start` makes only when `needed`, boxed: the future of a page's prefetch
+/// holds a pointer for each fetch, not seven statements' futures side by side, and a fetch
+/// not needed is never made.
+async fn when<T, F>(needed: bool, start: impl FnOnce() -> F) -> DomainResult<Option<T>>
+where
+    F: std::future::Future<Output = DomainResult<T>>,
+{
     if needed {
-        fetch.await.map(Some)
+        Box::pin(start()).await.map(Some)
     } else {
         Ok(None)
     }

@@ -422,6 +422,28 @@ async fn a_page_of_the_change_feed_costs_the_same_for_1_5_and_20() {
     assert_eq!(counts[1], counts[2], "first 5 and 20: {counts:?}");
 }
 
+/// TOPIC tags with these slugs, named `<slug>-ko` and `<slug>-ja`, written as the API writes.
+async fn topics(app: &TestApp, slugs: &[&str]) -> Vec<entity::tag::Model> {
+    use newswire::domain::editorial::tags;
+    let mut made = Vec::new();
+    for slug in slugs {
+        let new = tags::NewTag {
+            slug: (*slug).into(),
+            kind: entity::TagKind::Topic,
+            names: vec![
+                (Locale::Ko, format!("{slug}-ko")),
+                (Locale::Ja, format!("{slug}-ja")),
+            ],
+        };
+        made.push(
+            tags::create(&app.db, app.changes(), chrono::Utc::now(), new)
+                .await
+                .unwrap(),
+        );
+    }
+    made
+}
+
 /// 24 published articles, each with a cover, a photo in its gallery and one to three of the
 /// tags idol, drama and seoul, on a server without caches.
 async fn illustrated_newsroom() -> TestApp {
@@ -429,19 +451,7 @@ async fn illustrated_newsroom() -> TestApp {
     let app = TestApp::spawn_without_caches().await;
     let cat = app.category("news", None).await;
     let now = chrono::Utc::now();
-    for slug in ["idol", "drama", "seoul"] {
-        let new = tags::NewTag {
-            slug: slug.into(),
-            kind: entity::TagKind::Topic,
-            names: vec![
-                (Locale::Ko, format!("{slug}-ko")),
-                (Locale::Ja, format!("{slug}-ja")),
-            ],
-        };
-        tags::create(&app.db, app.changes(), now, new)
-            .await
-            .unwrap();
-    }
+    topics(&app, &["idol", "drama", "seoul"]).await;
     for i in 0..24i64 {
         let row = app
             .article(ArticleSpec::published(&format!("a{i}"), cat.id, i + 1))
@@ -503,22 +513,7 @@ async fn a_page_takes_its_tags_from_the_kept_ones_until_a_write_changes_them() {
         .article(ArticleSpec::published("tagged", news.id, 1))
         .await;
     let now = chrono::Utc::now();
-    let mut idol = None;
-    for slug in ["idol", "drama"] {
-        let new = tags::NewTag {
-            slug: slug.into(),
-            kind: entity::TagKind::Topic,
-            names: vec![
-                (Locale::Ko, format!("{slug}-ko")),
-                (Locale::Ja, format!("{slug}-ja")),
-            ],
-        };
-        let tag = tags::create(&app.db, app.changes(), now, new)
-            .await
-            .unwrap();
-        idol = idol.or(Some(tag));
-    }
-    let idol = idol.unwrap();
+    let idol = topics(&app, &["idol", "drama"]).await.remove(0);
     tags::set_article_tags(&app.db, app.changes(), now, row.id, &["idol".to_owned()])
         .await
         .unwrap();
